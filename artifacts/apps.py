@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ArtifactsConfig(AppConfig):
+    name = "artifacts"
+    verbose_name = "Battlefield artifacts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from artifacts import signals  # noqa: F401  (connects receivers)

@@ -1,0 +1,97 @@
+"""Uncertain dates in the Extended Date/Time Format (EDTF, ISO 8601-2).
+
+The archive stores every date the sources give vaguely ("December 2024 – mid-January
+2025") as EDTF text, keeps the earliest and latest possible calendar day beside it so the
+database can filter and sort, and renders it back in words for readers.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from edtf import Interval, parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def parse(value: str):
+    try:
+        return parse_edtf(value.strip())
+    except (EDTFParseException, ValueError, TypeError) as exc:
+        raise ValidationError(
+            "“%(value)s” is not a valid EDTF date. Examples: 2025-01-19, 2025-01 (a month), "
+            "2024-12/2025-01 (a range), 2025-01~ (approximate), 2024-12-XX (day unknown).",
+            params={"value": value},
+            code="invalid_edtf",
+        ) from exc
+
+
+def validate_edtf(value: str) -> None:
+    if value:
+        obj = parse(value)
+        bounds(obj)  # dates outside the calendar (e.g. 2025-02-30) fail here
+
+
+def _to_date(struct) -> datetime.date:
+    return datetime.date(struct.tm_year, struct.tm_mon, struct.tm_mday)
+
+
+def bounds(value) -> tuple[datetime.date | None, datetime.date | None]:
+    """Earliest and latest calendar day a value can mean, or (None, None) when empty."""
+    if not value:
+        return None, None
+    obj = parse(value) if isinstance(value, str) else value
+    try:
+        return _to_date(obj.lower_strict()), _to_date(obj.upper_strict())
+    except (ValueError, OverflowError, AttributeError) as exc:
+        raise ValidationError("That EDTF date lies outside the calendar.", code="invalid_edtf") from exc
+
+
+def _single_in_words(text: str) -> str:
+    qualifier = ""
+    if text.endswith("%"):
+        qualifier, text = "possibly about ", text[:-1]
+    elif text.endswith("~"):
+        qualifier, text = "about ", text[:-1]
+    elif text.endswith("?"):
+        qualifier, text = "possibly ", text[:-1]
+    if text in {"", ".."}:
+        return "unknown"
+    parts = text.split("-")
+    if text.startswith("-"):
+        return qualifier + text  # BCE years: leave as written
+    year = parts[0].replace("X", "?")
+    words = year
+    if len(parts) >= 2 and "X" not in parts[1]:
+        words = f"{MONTHS[int(parts[1]) - 1]} {year}"
+        if len(parts) == 3 and "X" not in parts[2]:
+            words = f"{int(parts[2])} {words}"
+    return qualifier + words
+
+
+def in_words(value: str) -> str:
+    """“2024-12/2025-01” → “December 2024 – January 2025”; empty → “date not known”."""
+    if not value:
+        return "date not known"
+    obj = parse(value)
+    if isinstance(obj, Interval) or "/" in value:
+        start, _, end = value.partition("/")
+        return f"{_single_in_words(start)} – {_single_in_words(end)}"
+    if value.startswith("[") or value.startswith("{"):
+        return f"one of {value}"
+    return _single_in_words(value)
+
+
+class EDTFField(models.CharField):
+    """A CharField holding EDTF text, validated on every form and full_clean."""
+
+    default_validators = [validate_edtf]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,26 @@
+from artifacts.models.artifact import AccessionCounter, Artifact, Language, Source, SourceCitation
+from artifacts.models.custody import AppendOnlyError, CustodyEvent
+from artifacts.models.objects import MilitaryIDDetails, ObjectDetails, PersonalDatum, SerialNumber, normalize_serial
+from artifacts.models.photos import ILLUSTRATION_NOTICE, Photo
+from artifacts.models.relations import Relation
+from artifacts.models.texts import Phrase, Text
+
+__all__ = [
+    "AccessionCounter",
+    "AppendOnlyError",
+    "Artifact",
+    "CustodyEvent",
+    "ILLUSTRATION_NOTICE",
+    "Language",
+    "MilitaryIDDetails",
+    "ObjectDetails",
+    "PersonalDatum",
+    "Phrase",
+    "Photo",
+    "Relation",
+    "SerialNumber",
+    "Source",
+    "SourceCitation",
+    "Text",
+    "normalize_serial",
+]

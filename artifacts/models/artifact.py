@@ -1,0 +1,251 @@
+"""The artifact record, its accession numbers, languages and the sources that report it."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from artifacts import edtf_dates
+from artifacts.choices import (
+    AccessLevel,
+    ArtifactType,
+    PlacePrecision,
+    PublicationStatus,
+    VerificationStatus,
+)
+from artifacts.querysets import ArtifactQuerySet
+
+
+class AccessionCounter(models.Model):
+    """The last accession number handed out per year; numbers only ever go up."""
+
+    year = models.PositiveSmallIntegerField("year", unique=True, help_text="Year of accession.")
+    last_number = models.PositiveIntegerField(
+        "last number issued", default=0, help_text="Never decreases, so a number is never reused."
+    )
+
+    class Meta:
+        verbose_name = "accession counter"
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def next_accession_number(cls) -> str:
+        """Reserve the next number inside the caller's transaction (row-locked)."""
+        year = timezone.now().year
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)
+            counter = cls.objects.select_for_update().get(year=year)
+            counter.last_number += 1
+            counter.save(update_fields=["last_number"])
+        prefix = getattr(settings, "ARCHIVE_ACCESSION_PREFIX", "BFA")
+        return f"{prefix}-{year}-{counter.last_number:04d}"
+
+
+class Language(models.Model):
+    code = models.CharField(
+        "language code", max_length=12, unique=True, help_text="BCP 47 code, e.g. ko, ru, en, ko-Cyrl."
+    )
+    name = models.CharField("name", max_length=64, help_text="English name, e.g. Korean.")
+
+    class Meta:
+        verbose_name = "language"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A publication that reports an artifact (news report, NGO report, court filing…)."""
+
+    title = models.CharField("title", max_length=500, help_text="Title as published.")
+    publisher = models.CharField("publisher", max_length=200, help_text="e.g. The Washington Post.")
+    author = models.CharField("author(s)", max_length=300, blank=True, help_text="Leave empty if not stated.")
+    published_on = models.DateField("date published", null=True, blank=True, help_text="Publication date.")
+    dateline = models.CharField(
+        "dateline", max_length=200, blank=True, help_text="Where the report was filed from, as printed."
+    )
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Permanent address of the source.")
+    archived_url = models.URLField(
+        "archived copy", max_length=500, blank=True, help_text="A web-archive capture of the source."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "source"
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "publisher", "published_on"], name="unique_source"),
+        ]
+
+    def __str__(self):
+        date = f", {self.published_on:%-d %B %Y}" if self.published_on else ""
+        return f"{self.publisher}, “{self.title}”{date}"
+
+
+class Artifact(models.Model):
+    accession_number = models.CharField(
+        "accession number",
+        max_length=32,
+        unique=True,
+        editable=False,
+        help_text="Assigned automatically when the record is first saved; never reused.",
+    )
+    title = models.CharField("title", max_length=300, help_text="Short descriptive title.")
+    artifact_type = models.CharField(
+        "type", max_length=20, choices=ArtifactType.choices, help_text="What kind of object this is."
+    )
+    description = models.TextField("description", blank=True, help_text="What the object is and what it shows.")
+    materials = models.CharField("materials", max_length=300, blank=True, help_text="e.g. paper, ink, steel.")
+    dimensions = models.CharField(
+        "dimensions", max_length=200, blank=True, help_text="As measured, with units; empty if not measured."
+    )
+    condition = models.CharField("condition", max_length=300, blank=True, help_text="Physical condition.")
+    languages = models.ManyToManyField(
+        Language, blank=True, verbose_name="languages", help_text="Languages written on the object."
+    )
+    item_count = models.PositiveIntegerField(
+        "number of items",
+        null=True,
+        blank=True,
+        help_text="For lots (e.g. two rifles) or lists (e.g. 23 phrases); empty if not stated.",
+    )
+    # Recovery
+    recovery_date = edtf_dates.EDTFField(
+        "recovery date (EDTF)", help_text="EDTF, e.g. 2024-12/2025-01 for “December 2024 – January 2025”."
+    )
+    recovery_date_as_reported = models.CharField(
+        "recovery date as reported", max_length=200, blank=True, help_text="The source's own words."
+    )
+    recovered_earliest = models.DateField(
+        "earliest recovery day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date."
+    )
+    recovered_latest = models.DateField(
+        "latest recovery day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date."
+    )
+    recovery_place = models.CharField(
+        "recovery place", max_length=200, blank=True, help_text="Only as precise as the source, e.g. “Kursk region, Russia”."
+    )
+    recovery_place_precision = models.CharField(
+        "precision of the place",
+        max_length=10,
+        choices=PlacePrecision.choices,
+        default=PlacePrecision.UNKNOWN,
+        help_text="How precisely the recovery place is known.",
+    )
+    recovery_circumstances = models.TextField(
+        "circumstances of recovery", blank=True, help_text="How and from whom it was recovered, as reported."
+    )
+    recovering_unit = models.CharField(
+        "recovering organisation or unit", max_length=200, blank=True, help_text="Who recovered it."
+    )
+    current_custodian = models.CharField(
+        "current custodian", max_length=200, blank=True, help_text="Who holds the object now, as far as known."
+    )
+    provenance = models.TextField(
+        "provenance statement", blank=True, help_text="The object's history of ownership and custody, in prose."
+    )
+    # Verification
+    verification_status = models.CharField(
+        "verification status",
+        max_length=12,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        help_text="How far the object's authenticity has been established.",
+    )
+    verification_assessed_by = models.CharField(
+        "assessed by", max_length=200, blank=True, help_text="Who made the verification assessment."
+    )
+    verification_statement = models.TextField(
+        "verification statement", blank=True, help_text="Why the status was given, and on what evidence."
+    )
+    sources = models.ManyToManyField(
+        Source, through="SourceCitation", blank=True, verbose_name="sources", help_text="Publications reporting it."
+    )
+    # Publication and access
+    status = models.CharField(
+        "publication status",
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        help_text="Drafts are visible to staff only.",
+    )
+    access_level = models.PositiveSmallIntegerField(
+        "access level",
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        help_text="Who may see this record once published.",
+    )
+    graphic_content = models.BooleanField(
+        "graphic content", default=False, help_text="Viewers are warned and images hidden until they choose."
+    )
+    internal_notes = models.TextField(
+        "internal notes", blank=True, help_text="Staff-only notes; never shown on public pages."
+    )
+    search_text = models.TextField(
+        "search text",
+        blank=True,
+        editable=False,
+        help_text="Normalised public text of the record and its children, rebuilt on every change.",
+    )
+    created_at = models.DateTimeField("added", auto_now_add=True, help_text="When the record was created.")
+    updated_at = models.DateTimeField("last changed", auto_now=True, help_text="When the record last changed.")
+
+    history = HistoricalRecords(m2m_fields=[languages])
+    objects = ArtifactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "artifact"
+        ordering = ["accession_number"]
+        permissions = [("view_restricted_material", "Can view researcher-level material")]
+        indexes = [
+            models.Index(fields=["status", "access_level", "artifact_type"], name="artifact_visible_type"),
+            models.Index(fields=["recovered_earliest"], name="artifact_recovered"),
+            models.Index(fields=["-created_at"], name="artifact_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recovered_earliest__lte=models.F("recovered_latest"))
+                | models.Q(recovered_earliest__isnull=True),
+                name="artifact_recovery_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.accession_number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("artifact-detail", args=[self.accession_number])
+
+    @property
+    def recovery_date_in_words(self) -> str:
+        return edtf_dates.in_words(self.recovery_date)
+
+    def save(self, *args, **kwargs):
+        self.recovered_earliest, self.recovered_latest = edtf_dates.bounds(self.recovery_date)
+        if not self.accession_number:
+            with transaction.atomic():
+                self.accession_number = AccessionCounter.next_accession_number()
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+
+
+class SourceCitation(models.Model):
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, verbose_name="artifact", help_text="Cited artifact.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="source", help_text="The publication.")
+    locator = models.CharField(
+        "where in the source", max_length=200, blank=True, help_text="Page, paragraph or timestamp, if useful."
+    )
+
+    class Meta:
+        verbose_name = "source citation"
+        ordering = ["source__published_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["artifact", "source"], name="unique_citation")]
+
+    def __str__(self):
+        return f"{self.artifact.accession_number} ← {self.source}"

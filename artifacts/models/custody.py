@@ -1,0 +1,128 @@
+"""The chain of custody: an append-only, hash-chained list of events per artifact.
+
+Rows are never updated or deleted: the model refuses it, its QuerySet refuses it, and
+database triggers (see the migrations) refuse it for raw SQL too. A mistake is put right
+by a new event of type “correction” that points at the event it corrects.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from artifacts import edtf_dates
+from artifacts.choices import CUSTODY_TERM_MAP, CustodyEventType
+from artifacts.models.artifact import Artifact
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a custody record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Custody records are append-only: record a correction event instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Custody records are append-only: record a correction event instead.")
+
+    _raw_delete = delete
+
+
+class CustodyEvent(models.Model):
+    artifact = models.ForeignKey(
+        Artifact,
+        on_delete=models.PROTECT,
+        related_name="custody_events",
+        verbose_name="artifact",
+        help_text="The artifact whose custody this records.",
+    )
+    sequence = models.PositiveIntegerField(
+        "sequence number", editable=False, help_text="1 for the first event of the artifact, then 2, 3…"
+    )
+    event_type = models.CharField(
+        "event", max_length=20, choices=CustodyEventType.choices, help_text="What happened to the object."
+    )
+    occurred = edtf_dates.EDTFField("when (EDTF)", help_text="EDTF; uncertainty allowed, e.g. 2025-01~.")
+    occurred_as_reported = models.CharField(
+        "when, as reported", max_length=200, blank=True, help_text="The source's own words, if vague."
+    )
+    occurred_earliest = models.DateField(
+        "earliest day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date; for ordering."
+    )
+    place = models.CharField("place", max_length=200, blank=True, help_text="Where it happened, as precisely as known.")
+    destination = models.CharField(
+        "to place", max_length=200, blank=True, help_text="For movements and transfers: where the object went."
+    )
+    released_by = models.CharField("released by", max_length=200, blank=True, help_text="Person or organisation.")
+    released_by_role = models.CharField("role of releaser", max_length=100, blank=True, help_text="e.g. unit.")
+    received_by = models.CharField("received by", max_length=200, blank=True, help_text="Person or organisation.")
+    received_by_role = models.CharField("role of receiver", max_length=100, blank=True, help_text="e.g. curator.")
+    authorised_by = models.CharField("authorised by", max_length=200, blank=True, help_text="Who approved it.")
+    witnesses = models.CharField("witnesses", max_length=300, blank=True, help_text="Names or roles, comma-separated.")
+    purpose = models.CharField("purpose", max_length=300, blank=True, help_text="Why it happened.")
+    condition_before = models.CharField("condition before", max_length=300, blank=True, help_text="As observed.")
+    condition_after = models.CharField("condition after", max_length=300, blank=True, help_text="As observed.")
+    seal_numbers_out = models.CharField("seal or bag numbers out", max_length=200, blank=True, help_text="Released.")
+    seal_numbers_in = models.CharField("seal or bag numbers in", max_length=200, blank=True, help_text="Received.")
+    seal_intact = models.BooleanField(
+        "seal intact", null=True, blank=True, help_text="Whether the seal was intact on receipt; empty if no seal."
+    )
+    note = models.TextField("note", blank=True, help_text="Anything else, including the source of this statement.")
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="corrects event",
+        help_text="For a correction: the earlier event it puts right.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name="recorded by",
+        help_text="The account that entered the event.",
+    )
+    recorded_at = models.DateTimeField("recorded at", editable=False, help_text="When the event was entered.")
+    previous_hash = models.CharField(
+        "previous event's hash", max_length=64, editable=False, help_text="Empty for the first event."
+    )
+    entry_hash = models.CharField(
+        "hash", max_length=64, editable=False, unique=True, help_text="SHA-256 of this event's canonical form."
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "custody event"
+        ordering = ["artifact", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["artifact", "sequence"], name="unique_custody_sequence"),
+            models.CheckConstraint(condition=models.Q(sequence__gte=1), name="custody_sequence_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.artifact.accession_number} #{self.sequence} {self.get_event_type_display()}"
+
+    @property
+    def occurred_in_words(self) -> str:
+        return edtf_dates.in_words(self.occurred)
+
+    @property
+    def premis_term(self) -> str:
+        return CUSTODY_TERM_MAP[self.event_type][0]
+
+    @property
+    def spectrum_term(self) -> str:
+        return CUSTODY_TERM_MAP[self.event_type][1]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not kwargs.get("force_insert"):
+            # Only artifacts.services.record_custody_event inserts, with force_insert.
+            raise AppendOnlyError("Custody events are added with services.record_custody_event and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Custody events cannot be deleted: record a correction event instead.")

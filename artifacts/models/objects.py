@@ -1,0 +1,122 @@
+"""Type-specific details: military identity documents, weapons and gear, serial numbers,
+and personal data, which is held apart so that access rules can withhold each item."""
+
+import re
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from artifacts.choices import AccessLevel, ObjectCategory, PersonalField
+from artifacts.querysets import PersonalDataQuerySet
+from artifacts.models.artifact import Artifact
+
+_SERIAL_NOISE = re.compile(r"[\s\-‐‑‒–—_./]+")
+
+
+def normalize_serial(value: str) -> str:
+    """“ab 12-34” and “AB1234” are the same serial: drop separators, fold case."""
+    return _SERIAL_NOISE.sub("", value).casefold()
+
+
+class MilitaryIDDetails(models.Model):
+    artifact = models.OneToOneField(
+        Artifact, on_delete=models.CASCADE, related_name="military_id", verbose_name="artifact", help_text="The ID."
+    )
+    document_type = models.CharField("document type", max_length=200, blank=True, help_text="As printed.")
+    issuing_authority = models.CharField(
+        "issuing authority", max_length=200, blank=True, help_text="Who issued it, if legible and published."
+    )
+    issued_on = models.CharField("date of issue (EDTF)", max_length=64, blank=True, help_text="EDTF, if known.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "military ID details"
+        verbose_name_plural = "military ID details"
+
+    def __str__(self):
+        return f"ID details of {self.artifact.accession_number}"
+
+
+class ObjectDetails(models.Model):
+    artifact = models.OneToOneField(
+        Artifact, on_delete=models.CASCADE, related_name="object_details", verbose_name="artifact", help_text="Object."
+    )
+    category = models.CharField(
+        "category", max_length=20, choices=ObjectCategory.choices, blank=True, help_text="Kind of weapon or gear."
+    )
+    manufacturer = models.CharField("manufacturer", max_length=200, blank=True, help_text="Empty if not known.")
+    model = models.CharField("model", max_length=200, blank=True, help_text="Empty if not known.")
+    calibre = models.CharField("calibre", max_length=50, blank=True, help_text="Weapons only, e.g. 5.45×39 mm.")
+    country_of_manufacture = models.CharField(
+        "country of manufacture", max_length=100, blank=True, help_text="As reported or as marked."
+    )
+    markings = models.TextField("markings", blank=True, help_text="Stamps, proof marks, inscriptions.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "weapon or gear details"
+        verbose_name_plural = "weapon or gear details"
+
+    def __str__(self):
+        return f"Details of {self.artifact.accession_number}"
+
+
+class SerialNumber(models.Model):
+    artifact = models.ForeignKey(
+        Artifact, on_delete=models.CASCADE, related_name="serial_numbers", verbose_name="artifact", help_text="Object."
+    )
+    value = models.CharField("serial number", max_length=100, help_text="Exactly as marked.")
+    normalized = models.CharField(
+        "normalised", max_length=100, editable=False, db_index=True, help_text="Without separators, case-folded."
+    )
+    location = models.CharField(
+        "where marked", max_length=200, blank=True, help_text="e.g. receiver, bolt carrier, magazine."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "serial number"
+        ordering = ["artifact", "value"]
+        constraints = [models.UniqueConstraint(fields=["artifact", "value"], name="unique_serial_per_artifact")]
+
+    def __str__(self):
+        return self.value
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_serial(self.value)
+        super().save(*args, **kwargs)
+
+
+class PersonalDatum(models.Model):
+    """One item of personal data (a name, a service number…) with its own access level."""
+
+    artifact = models.ForeignKey(
+        Artifact, on_delete=models.CASCADE, related_name="personal_data", verbose_name="artifact", help_text="Where."
+    )
+    text = models.ForeignKey(
+        "artifacts.Text",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_data",
+        verbose_name="in text",
+        help_text="Set when the name or detail occurs inside one of the artifact's texts.",
+    )
+    field = models.CharField("kind of data", max_length=20, choices=PersonalField.choices, help_text="What it is.")
+    value = models.CharField("value", max_length=300, help_text="As written on the object.")
+    access_level = models.PositiveSmallIntegerField(
+        "access level",
+        choices=AccessLevel.choices,
+        default=AccessLevel.STAFF,
+        help_text="Personal data of soldiers is staff-only unless a curator decides otherwise.",
+    )
+    history = HistoricalRecords()
+    objects = PersonalDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "personal datum"
+        verbose_name_plural = "personal data"
+        ordering = ["artifact", "field", "pk"]
+
+    def __str__(self):
+        return f"{self.get_field_display()} on {self.artifact.accession_number}"

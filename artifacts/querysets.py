@@ -1,0 +1,48 @@
+"""QuerySets: how the archive reads its records, always through the access policy."""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from artifacts.access import sees_drafts, viewer_level
+from artifacts.choices import AccessLevel, PublicationStatus
+
+
+class ArtifactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Artifacts this user may know exist: the only gate for every page and count."""
+        qs = self.filter(access_level__lte=viewer_level(user))
+        if not sees_drafts(user):
+            qs = qs.filter(status=PublicationStatus.PUBLISHED)
+        return qs
+
+    def search(self, query: str):
+        """Artifacts matching a researcher's query (see artifacts.search)."""
+        from artifacts.search import search_artifacts
+
+        return search_artifacts(self, query)
+
+    def with_photo_flags(self, user):
+        """Annotate `has_photos` counting only photos this user may see."""
+        Photo = apps.get_model("artifacts", "Photo")
+        visible = Photo.objects.visible_to(user).filter(artifact=OuterRef("pk"))
+        return self.annotate(has_photos=Exists(visible))
+
+
+class PhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Photos this user may see, with redacted copies standing in for hidden originals."""
+        Artifact = apps.get_model("artifacts", "Artifact")
+        level = viewer_level(user)
+        qs = self.filter(access_level__lte=level, artifact__in=Artifact.objects.visible_to(user))
+        if level < AccessLevel.RESEARCHERS:
+            qs = qs.filter(shows_personal_data=False)
+        else:
+            # The viewer can see the original, so its redacted copy would only repeat it.
+            qs = qs.exclude(redacted_from__isnull=False, redacted_from__access_level__lte=level)
+        return qs
+
+
+class PersonalDataQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access_level__lte=viewer_level(user))

@@ -1,0 +1,156 @@
+"""Writes that touch several models or files, each in one transaction.
+
+Keyword-only and typed, so every caller (admin, loader, importer, tests) states exactly
+what it records. A failure leaves nothing behind: no row, no file.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from artifacts import custody_chain, edtf_dates, imaging
+from artifacts.models import Artifact, CustodyEvent, Photo
+
+
+def fill_photo_from_upload(*, photo: Photo, uploaded) -> list[str]:
+    """Validate `uploaded`, store it unchanged as the photo's original and write its
+    derivatives. Returns the storage names written so a caller can remove them if the
+    surrounding transaction fails. Raises ValidationError for a bad file (nothing written)."""
+    info = imaging.inspect_upload(uploaded)
+    data = imaging._read_all(uploaded)
+    derivatives = imaging.make_derivatives(data)
+    written: list[str] = []
+    try:
+        photo.original.save(uploaded.name or "upload", ContentFile(data), save=False)
+        written.append(photo.original.name)
+        for kind in ("thumbnail", "display"):
+            payload, width, height = derivatives[kind]
+            getattr(photo, kind).save(f"{kind}.jpg", ContentFile(payload), save=False)
+            written.append(getattr(photo, kind).name)
+            setattr(photo, f"{kind}_width", width)
+            setattr(photo, f"{kind}_height", height)
+    except Exception:
+        remove_files(written)
+        raise
+    photo.sha256, photo.byte_size = info.sha256, info.byte_size
+    photo.image_format, photo.width, photo.height, photo.exif = info.format, info.width, info.height, info.exif
+    return written
+
+
+def remove_files(names: list[str]) -> None:
+    storage = Photo._meta.get_field("original").storage
+    for name in names:
+        if name and storage.exists(name):
+            storage.delete(name)
+
+
+def add_photo(
+    *,
+    artifact: Artifact,
+    uploaded,
+    caption: str,
+    uploaded_by=None,
+    credit: str = "",
+    date_taken: datetime.date | None = None,
+    is_illustration: bool = False,
+    access_level: int | None = None,
+    shows_personal_data: bool = False,
+    graphic_content: bool = False,
+    redacted_from: Photo | None = None,
+    position: int | None = None,
+) -> Photo:
+    """Ingest one image for an artifact: original kept and hashed, derivatives stripped."""
+    photo = Photo(
+        artifact=artifact,
+        caption=caption,
+        credit=credit,
+        date_taken=date_taken,
+        is_illustration=is_illustration,
+        shows_personal_data=shows_personal_data,
+        graphic_content=graphic_content,
+        redacted_from=redacted_from,
+        uploaded_by=uploaded_by,
+    )
+    if access_level is not None:
+        photo.access_level = access_level
+    if position is None:
+        position = artifact.photos.count()
+    photo.position = position
+    written = fill_photo_from_upload(photo=photo, uploaded=uploaded)
+    try:
+        with transaction.atomic():
+            photo.full_clean(exclude=["original", "thumbnail", "display"])
+            photo.save()
+    except Exception:
+        remove_files(written)
+        raise
+    return photo
+
+
+def record_custody_event(
+    *,
+    artifact: Artifact,
+    event_type: str,
+    recorded_by=None,
+    occurred: str = "",
+    occurred_as_reported: str = "",
+    place: str = "",
+    destination: str = "",
+    released_by: str = "",
+    released_by_role: str = "",
+    received_by: str = "",
+    received_by_role: str = "",
+    authorised_by: str = "",
+    witnesses: str = "",
+    purpose: str = "",
+    condition_before: str = "",
+    condition_after: str = "",
+    seal_numbers_out: str = "",
+    seal_numbers_in: str = "",
+    seal_intact: bool | None = None,
+    note: str = "",
+    corrects: CustodyEvent | None = None,
+    recorded_at: datetime.datetime | None = None,
+) -> CustodyEvent:
+    """Append one event to the artifact's custody chain, numbered and hashed."""
+    edtf_dates.validate_edtf(occurred)
+    with transaction.atomic():
+        # Lock the artifact row so two curators cannot both append event N.
+        locked = Artifact.objects.select_for_update().get(pk=artifact.pk)
+        last = CustodyEvent.objects.filter(artifact=locked).order_by("-sequence").first()
+        event = CustodyEvent(
+            artifact=locked,
+            sequence=(last.sequence + 1) if last else 1,
+            event_type=event_type,
+            occurred=occurred,
+            occurred_as_reported=occurred_as_reported,
+            occurred_earliest=edtf_dates.bounds(occurred)[0],
+            place=place,
+            destination=destination,
+            released_by=released_by,
+            released_by_role=released_by_role,
+            received_by=received_by,
+            received_by_role=received_by_role,
+            authorised_by=authorised_by,
+            witnesses=witnesses,
+            purpose=purpose,
+            condition_before=condition_before,
+            condition_after=condition_after,
+            seal_numbers_out=seal_numbers_out,
+            seal_numbers_in=seal_numbers_in,
+            seal_intact=seal_intact,
+            note=note,
+            corrects=corrects,
+            recorded_by=recorded_by,
+            recorded_at=recorded_at or timezone.now(),
+            previous_hash=last.entry_hash if last else "",
+        )
+        if corrects is not None and corrects.artifact_id != locked.pk:
+            raise ValidationError("A correction must point at an event of the same artifact.")
+        event.full_clean(exclude=["entry_hash", "recorded_by", "artifact", "corrects"])
+        event.entry_hash = custody_chain.event_hash(custody_chain.canonical_record(event))
+        event.save(force_insert=True)
+    return event
