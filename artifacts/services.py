@@ -5,14 +5,17 @@ what it records. A failure leaves nothing behind: no row, no file.
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from artifacts import custody_chain, edtf_dates, imaging
-from artifacts.models import Artifact, CustodyEvent, Photo
+from artifacts.models import Artifact, CustodyAttachment, CustodyEvent, Photo
 
 
 def fill_photo_from_upload(*, photo: Photo, uploaded) -> list[str]:
@@ -113,10 +116,58 @@ def record_custody_event(
     seal_intact: bool | None = None,
     note: str = "",
     corrects: CustodyEvent | None = None,
+    outcome: str | None = None,
+    attachments: list[tuple[UploadedFile, str]] = (),
     recorded_at: datetime.datetime | None = None,
 ) -> CustodyEvent:
-    """Append one event to the artifact's custody chain, numbered and hashed."""
+    """Append one event to the artifact's custody chain, numbered and hashed.
+
+    `attachments` are (file, description) pairs; their SHA-256 digests enter the event's
+    hash, so the record proves which files documented the event."""
     edtf_dates.validate_edtf(occurred)
+    payloads = []
+    for uploaded, description in attachments:
+        if uploaded.size is not None and uploaded.size > settings.ARCHIVE_MAX_UPLOAD_BYTES:
+            raise ValidationError("Attachment %(name)s is over the upload limit.", params={"name": uploaded.name})
+        data = imaging._read_all(uploaded)
+        payloads.append((uploaded.name or "attachment", description, data, hashlib.sha256(data).hexdigest()))
+    written: list[str] = []
+    try:
+        return _append_event(
+            artifact=artifact,
+            payloads=payloads,
+            written=written,
+            fields=dict(
+                event_type=event_type,
+                occurred=occurred,
+                occurred_as_reported=occurred_as_reported,
+                place=place,
+                destination=destination,
+                released_by=released_by,
+                released_by_role=released_by_role,
+                received_by=received_by,
+                received_by_role=received_by_role,
+                authorised_by=authorised_by,
+                witnesses=witnesses,
+                purpose=purpose,
+                condition_before=condition_before,
+                condition_after=condition_after,
+                seal_numbers_out=seal_numbers_out,
+                seal_numbers_in=seal_numbers_in,
+                seal_intact=seal_intact,
+                note=note,
+                corrects=corrects,
+                outcome=outcome,
+                recorded_by=recorded_by,
+                recorded_at=recorded_at or timezone.now(),
+            ),
+        )
+    except Exception:
+        remove_files(written)
+        raise
+
+
+def _append_event(*, artifact, payloads, written, fields) -> CustodyEvent:
     with transaction.atomic():
         # Lock the artifact row so two curators cannot both append event N.
         locked = Artifact.objects.select_for_update().get(pk=artifact.pk)
@@ -124,33 +175,21 @@ def record_custody_event(
         event = CustodyEvent(
             artifact=locked,
             sequence=(last.sequence + 1) if last else 1,
-            event_type=event_type,
-            occurred=occurred,
-            occurred_as_reported=occurred_as_reported,
-            occurred_earliest=edtf_dates.bounds(occurred)[0],
-            place=place,
-            destination=destination,
-            released_by=released_by,
-            released_by_role=released_by_role,
-            received_by=received_by,
-            received_by_role=received_by_role,
-            authorised_by=authorised_by,
-            witnesses=witnesses,
-            purpose=purpose,
-            condition_before=condition_before,
-            condition_after=condition_after,
-            seal_numbers_out=seal_numbers_out,
-            seal_numbers_in=seal_numbers_in,
-            seal_intact=seal_intact,
-            note=note,
-            corrects=corrects,
-            recorded_by=recorded_by,
-            recorded_at=recorded_at or timezone.now(),
+            occurred_earliest=edtf_dates.bounds(fields["occurred"])[0],
             previous_hash=last.entry_hash if last else "",
+            **fields,
         )
+        corrects = fields["corrects"]
         if corrects is not None and corrects.artifact_id != locked.pk:
             raise ValidationError("A correction must point at an event of the same artifact.")
         event.full_clean(exclude=["entry_hash", "recorded_by", "artifact", "corrects"])
-        event.entry_hash = custody_chain.event_hash(custody_chain.canonical_record(event))
+        event.entry_hash = custody_chain.compute_hash(event, [digest for *_, digest in payloads])
         event.save(force_insert=True)
+        for name, description, data, digest in payloads:
+            attachment = CustodyAttachment(
+                event=event, original_name=name[:255], description=description, sha256=digest, byte_size=len(data)
+            )
+            attachment.file.save(name, ContentFile(data), save=False)
+            written.append(attachment.file.name)
+            attachment.save(force_insert=True)
     return event

@@ -1,5 +1,5 @@
 from artifacts.models.artifact import AccessionCounter, Artifact, Language, Source, SourceCitation
-from artifacts.models.custody import AppendOnlyError, CustodyEvent
+from artifacts.models.custody import AppendOnlyError, CustodyAttachment, CustodyEvent
 from artifacts.models.objects import MilitaryIDDetails, ObjectDetails, PersonalDatum, SerialNumber, normalize_serial
 from artifacts.models.photos import ILLUSTRATION_NOTICE, Photo
 from artifacts.models.relations import Relation
@@ -9,6 +9,7 @@ __all__ = [
     "AccessionCounter",
     "AppendOnlyError",
     "Artifact",
+    "CustodyAttachment",
     "CustodyEvent",
     "ILLUSTRATION_NOTICE",
     "Language",

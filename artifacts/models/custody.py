@@ -5,6 +5,8 @@ database triggers (see the migrations) refuse it for raw SQL too. A mistake is p
 by a new event of type “correction” that points at the event it corrects.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -67,6 +69,14 @@ class CustodyEvent(models.Model):
         "seal intact", null=True, blank=True, help_text="Whether the seal was intact on receipt; empty if no seal."
     )
     note = models.TextField("note", blank=True, help_text="Anything else, including the source of this statement.")
+    outcome = models.CharField(
+        "outcome",
+        max_length=4,
+        choices=[("pass", "Passed"), ("fail", "Failed")],
+        null=True,
+        blank=True,
+        help_text="For fixity checks: whether every file and the chain verified.",
+    )
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -126,3 +136,43 @@ class CustodyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Custody events cannot be deleted: record a correction event instead.")
+
+
+def attachment_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    token = uuid.uuid4().hex
+    return f"custody/{token[:2]}/{token}.{ext}"
+
+
+class CustodyAttachment(models.Model):
+    """A file that documents an event (a scanned signed form, a seal photo), hashed at ingest."""
+
+    event = models.ForeignKey(
+        CustodyEvent,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name="custody event",
+        help_text="The event this file documents.",
+    )
+    file = models.FileField("file", upload_to=attachment_path, max_length=200, help_text="Stored unchanged.")
+    original_name = models.CharField("original file name", max_length=255, help_text="As uploaded.")
+    description = models.CharField("description", max_length=300, blank=True, help_text="e.g. signed transfer form.")
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Hex digest taken at ingest; part of the event hash.")
+    byte_size = models.PositiveBigIntegerField("size in bytes", help_text="At ingest.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "custody attachment"
+        ordering = ["event", "sha256"]
+
+    def __str__(self):
+        return self.description or self.original_name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not kwargs.get("force_insert"):
+            raise AppendOnlyError("Custody attachments are added with their event and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Custody attachments cannot be deleted.")

@@ -1,0 +1,109 @@
+"""Fixity: re-hash every original file and recompute every custody chain.
+
+Used by `manage.py verify_integrity` and by the detail page's custody record. Nothing
+here writes to an existing record: results are appended as fixity-check events.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from artifacts import custody_chain, custody_record
+from artifacts.choices import CustodyEventType
+from artifacts.models import Artifact, CustodyEvent, Photo
+
+
+def event_document(event: CustodyEvent) -> dict:
+    """One event as it appears in a custody record: canonical fields, hash, file list."""
+    files = [
+        {"name": a.original_name, "description": a.description, "sha256": a.sha256, "byte_size": a.byte_size}
+        for a in event.attachments.all()
+    ]
+    document = custody_chain.canonical_record(event, [f["sha256"] for f in files])
+    document["entry_hash"] = event.entry_hash
+    document["attachment_files"] = files
+    return document
+
+
+def custody_document(artifact: Artifact, photos) -> dict:
+    """The downloadable custody record: every event, its hashes, and the file digests of
+    the photos the requester may see (pass them already filtered by the access policy)."""
+    events = [
+        event_document(e)
+        for e in artifact.custody_events.select_related("corrects", "recorded_by").prefetch_related("attachments")
+    ]
+    return {
+        "format": custody_record.FORMAT,
+        "accession_number": artifact.accession_number,
+        "title": artifact.title,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "chain_head": events[-1]["entry_hash"] if events else "",
+        "events": events,
+        "files": [
+            {"name": f"photo-{p.pk}-original.{p.image_format.lower()}", "sha256": p.sha256, "byte_size": p.byte_size}
+            for p in photos
+        ],
+    }
+
+
+def _file_problem(label: str, fieldfile, expected_sha: str, expected_size: int) -> str | None:
+    storage, name = fieldfile.storage, fieldfile.name
+    if not name or not storage.exists(name):
+        return f"{label}: file is missing ({name or 'no file recorded'})"
+    digest, size = hashlib.sha256(), 0
+    with storage.open(name, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    if digest.hexdigest() != expected_sha:
+        return f"{label}: SHA-256 changed (recorded {expected_sha}, now {digest.hexdigest()}, {size} bytes)"
+    if size != expected_size:
+        return f"{label}: size changed (recorded {expected_size} bytes, now {size})"
+    return None
+
+
+@dataclass
+class FixityReport:
+    artifact: Artifact
+    files_checked: int = 0
+    events_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        head = f"{self.files_checked} files and {self.events_checked} custody events checked"
+        return f"PASS: {head}." if self.passed else f"FAIL: {head}; " + "; ".join(self.problems)
+
+
+def check_artifact(artifact: Artifact) -> FixityReport:
+    report = FixityReport(artifact=artifact)
+    for photo in Photo.objects.filter(artifact=artifact).order_by("pk"):
+        report.files_checked += 1
+        problem = _file_problem(f"photo {photo.pk} original", photo.original, photo.sha256, photo.byte_size)
+        if problem:
+            report.problems.append(problem)
+    events = list(
+        artifact.custody_events.select_related("corrects", "recorded_by").prefetch_related("attachments")
+    )
+    for event in events:
+        for attachment in event.attachments.all():
+            report.files_checked += 1
+            label = f"event {event.sequence} attachment {attachment.original_name}"
+            problem = _file_problem(label, attachment.file, attachment.sha256, attachment.byte_size)
+            if problem:
+                report.problems.append(problem)
+    report.events_checked = len(events)
+    report.problems += custody_record.verify_events(
+        [event_document(e) for e in events], artifact.accession_number
+    )
+    return report
+
+
+def latest_check(artifact: Artifact) -> CustodyEvent | None:
+    return (
+        artifact.custody_events.filter(event_type=CustodyEventType.FIXITY_CHECK).order_by("-sequence").first()
+    )
