@@ -7,8 +7,8 @@ what it records. A failure leaves nothing behind: no row, no file.
 import datetime
 import hashlib
 
-from django.core.exceptions import ValidationError
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction

@@ -1,6 +1,7 @@
 """verify_integrity detects every kind of tampering precisely, and rewrites nothing."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -66,10 +67,10 @@ def test_a_clean_archive_passes_and_gains_one_fixity_event_per_artifact(artifact
 
 def test_a_changed_byte_in_an_original_is_reported(artifact):
     photo = artifact.photos.get()
-    path = photo.original.path
-    data = bytearray(open(path, "rb").read())
+    path = Path(photo.original.path)
+    data = bytearray(path.read_bytes())
     data[100] ^= 0xFF
-    open(path, "wb").write(bytes(data))
+    path.write_bytes(bytes(data))
     code, out = run("--artifact", artifact.accession_number)
     assert code == 1
     assert f"photo {photo.pk} original: SHA-256 changed" in out
@@ -85,7 +86,8 @@ def test_a_missing_original_is_reported(artifact):
 
 def test_a_changed_attachment_is_reported(artifact):
     attachment = CustodyEvent.objects.get(artifact=artifact, sequence=1).attachments.get()
-    open(attachment.file.path, "ab").write(b"forged")
+    with open(attachment.file.path, "ab") as handle:
+        handle.write(b"forged")
     code, out = run()
     assert code == 1 and "event 1 attachment transfer-form.pdf: SHA-256 changed" in out
 

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         total = artifacts.count()
         started = time.monotonic()
         failures, files, events = [], 0, 0
-        for index, artifact in enumerate(artifacts.iterator(chunk_size=500), start=1):
+        checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=500)
+        for index, artifact in enumerate(checked, start=1):
             report = fixity.check_artifact(artifact)
             files += report.files_checked
             events += report.events_checked

@@ -1,0 +1,396 @@
+"""Synthetic collections for benchmarks and integrity timing.
+
+Realistic in shape, never in substance: every record is marked synthetic (accession prefix
+SYN, a note in the description) so it can never be mistaken for evidence. Vocabulary is
+Korean, Russian, Korean in Cyrillic transliteration and English, drawn with Zipf-like
+weights; facet values are skewed the way real collections are.
+"""
+
+import datetime
+import hashlib
+import io
+import random
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from artifacts import custody_chain
+from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, VerificationStatus
+from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SerialNumber, Text
+from artifacts.search import normalize
+
+KOREAN = [
+    "항복",
+    "포위",
+    "저항",
+    "동무",
+    "조국",
+    "전투",
+    "무인기",
+    "포병",
+    "부상",
+    "후퇴",
+    "진지",
+    "정찰",
+    "명령",
+    "수령",
+    "동지",
+    "승리",
+    "희생",
+    "편지",
+    "새해",
+    "노래",
+    "운명",
+    "병사",
+    "부대",
+    "작전",
+    "적군",
+    "탄약",
+    "식량",
+    "겨울",
+    "눈",
+    "숲",
+    "마을",
+    "강",
+    "다리",
+    "참호",
+    "전선",
+    "경험",
+    "교훈",
+    "분산",
+    "소조",
+    "포위되었다",
+    "항복하라",
+    "저항은",
+    "무의미하다",
+    "동무들이",
+    "그립다",
+    "조국과",
+    "함께",
+    "전투경험",
+    "무인기공격",
+    "포병진지",
+]
+RUSSIAN = [
+    "сдавайся",
+    "окружены",
+    "сопротивление",
+    "бесполезно",
+    "плен",
+    "солдат",
+    "оружие",
+    "граната",
+    "патроны",
+    "дрон",
+    "артиллерия",
+    "позиция",
+    "разведка",
+    "приказ",
+    "командир",
+    "взвод",
+    "рота",
+    "батальон",
+    "полк",
+    "зима",
+    "снег",
+    "лес",
+    "деревня",
+    "река",
+    "мост",
+    "окоп",
+    "фронт",
+    "опыт",
+    "урок",
+    "раненый",
+    "эвакуация",
+    "Курская",
+    "область",
+    "Суджа",
+    "карта",
+    "компас",
+    "бронежилет",
+    "аптечка",
+    "лопата",
+    "нож",
+]
+TRANSLIT = [
+    "хангбок",
+    "пхови",
+    "чоханг",
+    "тонму",
+    "чогук",
+    "чонту",
+    "муинги",
+    "пхобён",
+    "пусанг",
+    "худве",
+    "чинджи",
+    "чончаль",
+    "мёнрёнг",
+    "сурён",
+    "тонджи",
+    "сынни",
+    "хысэн",
+    "пхёнджи",
+    "сэхэ",
+    "норэ",
+    "унмён",
+    "бёнса",
+    "пудэ",
+    "чакчон",
+]
+ENGLISH = [
+    "surrender",
+    "surrounded",
+    "resistance",
+    "futile",
+    "comrades",
+    "motherland",
+    "battle",
+    "drone",
+    "artillery",
+    "wounded",
+    "retreat",
+    "position",
+    "reconnaissance",
+    "order",
+    "leader",
+    "victory",
+    "sacrifice",
+    "letter",
+    "new",
+    "year",
+    "song",
+    "fate",
+    "soldier",
+    "unit",
+    "operation",
+    "enemy",
+    "ammunition",
+    "food",
+    "winter",
+    "snow",
+    "forest",
+    "village",
+    "river",
+    "bridge",
+    "trench",
+    "front",
+    "experience",
+    "lesson",
+    "disperse",
+    "team",
+    "casualties",
+    "prisoner",
+    "phrase",
+    "list",
+    "booklet",
+    "identity",
+    "document",
+    "rifle",
+    "knife",
+    "shovel",
+    "armor",
+    "kit",
+    "handwritten",
+    "typed",
+    "printed",
+    "paper",
+    "ink",
+    "weathered",
+    "torn",
+    "folded",
+]
+PLACES = [
+    "Kursk region, Russia",
+    "Sumy region, Ukraine",
+    "Sudzha district, Kursk region, Russia",
+    "Belgorod region, Russia",
+    "Kharkiv region, Ukraine",
+    "Donetsk region, Ukraine",
+]
+UNITS = [
+    "8th Special Operations Forces Regiment",
+    "80th Air Assault Brigade",
+    "95th Air Assault Brigade",
+    "47th Mechanized Brigade",
+    "225th Assault Battalion",
+    "National Police of Ukraine",
+]
+TYPES = [t.value for t in ArtifactType]
+
+
+def zipf_weights(n: int, s: float = 1.1) -> list[float]:
+    return [1 / (rank**s) for rank in range(1, n + 1)]
+
+
+@dataclass
+class Vocabulary:
+    rng: random.Random
+
+    def words(self, pool: list[str], k: int) -> str:
+        return " ".join(self.rng.choices(pool, weights=zipf_weights(len(pool)), k=k))
+
+    def skewed(self, pool: list):
+        return self.rng.choices(pool, weights=zipf_weights(len(pool), 1.3), k=1)[0]
+
+
+def tiny_jpeg(seed: int) -> bytes:
+    image = Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def generate(count: int, *, seed: int = 1, batch_size: int = 2000, photo_share: float = 0.3, progress=None) -> int:
+    """Create `count` synthetic artifacts with texts, phrases, serials, photos and custody."""
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    start = Artifact.objects.filter(accession_number__startswith="SYN-").count()
+    made = 0
+    while made < count:
+        size = min(batch_size, count - made)
+        with transaction.atomic():
+            _batch(vocab, rng, start + made, size, photo_share)
+        made += size
+        if progress:
+            progress(made, count)
+    return made
+
+
+def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_share: float) -> None:
+    now = timezone.now()
+    artifacts = []
+    for i in range(offset, offset + size):
+        kind = vocab.skewed(TYPES)
+        year, month = rng.choice([(2024, 10), (2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)])
+        title = f"{kind.replace('_', ' ').capitalize()}: {vocab.words(ENGLISH, 3)}"
+        description = f"Synthetic record for benchmarking. {vocab.words(ENGLISH, 25)} {vocab.words(RUSSIAN, 6)}"
+        date = f"{year}-{month:02d}"
+        artifacts.append(
+            Artifact(
+                accession_number=f"SYN-{i + 1:07d}",
+                title=title,
+                artifact_type=kind,
+                description=description,
+                recovery_date=date,
+                recovered_earliest=datetime.date(year, month, 1),
+                recovered_latest=datetime.date(year, month, 28),
+                recovery_place=vocab.skewed(PLACES),
+                recovery_place_precision="region",
+                recovering_unit=vocab.skewed(UNITS),
+                verification_status=vocab.skewed([v.value for v in VerificationStatus]),
+                status=PublicationStatus.PUBLISHED if rng.random() < 0.97 else PublicationStatus.DRAFT,
+                access_level=rng.choices([0, 1, 2], weights=[90, 8, 2])[0],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    Artifact.objects.bulk_create(artifacts, batch_size=1000)
+    texts, phrases, serials, photos, events = [], [], [], [], []
+    for artifact in artifacts:
+        parts = [
+            artifact.accession_number,
+            artifact.title,
+            artifact.description,
+            artifact.recovery_place,
+            artifact.recovering_unit,
+        ]
+        if artifact.artifact_type in {"handwritten", "typed_document", "booklet"}:
+            original, translit, translation = (
+                vocab.words(KOREAN, 12),
+                vocab.words(TRANSLIT, 8),
+                vocab.words(ENGLISH, 14),
+            )
+            texts.append(
+                Text(
+                    artifact=artifact,
+                    position=1,
+                    original_text=original,
+                    original_language="ko",
+                    transliteration=translit,
+                    transliteration_script="Cyrl",
+                    translation=translation,
+                )
+            )
+            parts += [original, translit, translation]
+        if artifact.artifact_type == "phrase_list":
+            for position in range(1, rng.randint(2, 6)):
+                original, translit = vocab.words(KOREAN, 3), vocab.words(RUSSIAN, 3)
+                translation = vocab.words(ENGLISH, 4)
+                phrases.append(
+                    Phrase(
+                        artifact=artifact,
+                        position=position,
+                        original_text=original,
+                        transliteration=translit,
+                        transliteration_script="Cyrl",
+                        translation=translation,
+                    )
+                )
+                parts += [original, translit, translation]
+        if artifact.artifact_type in {"weapon", "gear"}:
+            value = f"{rng.choice(['AK', 'RPK', 'SN', 'N'])}-{rng.randint(0, 99_999_999):08d}"
+            serial = SerialNumber(artifact=artifact, value=value)
+            serial.normalized = normalize(value).replace("-", "")
+            serials.append(serial)
+            parts += [value, serial.normalized]
+        artifact.search_text = normalize("\n".join(parts))
+        if rng.random() < photo_share:
+            photos.append(_photo(artifact, rng))
+        events += _custody(artifact, rng, now)
+    Artifact.objects.bulk_update(artifacts, ["search_text"], batch_size=1000)
+    Text.objects.bulk_create(texts, batch_size=1000)
+    Phrase.objects.bulk_create(phrases, batch_size=1000)
+    SerialNumber.objects.bulk_create(serials, batch_size=1000)
+    Photo.objects.bulk_create(photos, batch_size=1000)
+    CustodyEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _photo(artifact: Artifact, rng: random.Random) -> Photo:
+    data = tiny_jpeg(rng.randint(0, 10_000))
+    names = {}
+    for kind in ("original", "thumbnail", "display"):
+        token = hashlib.sha256(f"{artifact.accession_number}-{kind}".encode()).hexdigest()[:32]
+        names[kind] = default_storage.save(f"synthetic/{token[:2]}/{token}.jpg", io.BytesIO(data))
+    return Photo(
+        artifact=artifact,
+        caption="Synthetic image",
+        original=names["original"],
+        thumbnail=names["thumbnail"],
+        display=names["display"],
+        sha256=hashlib.sha256(data).hexdigest(),
+        byte_size=len(data),
+        image_format="JPEG",
+        width=64,
+        height=48,
+        thumbnail_width=64,
+        thumbnail_height=48,
+        display_width=64,
+        display_height=48,
+        access_level=AccessLevel.PUBLIC,
+    )
+
+
+def _custody(artifact: Artifact, rng: random.Random, now) -> list[CustodyEvent]:
+    events, previous = [], ""
+    for sequence, kind in enumerate(["recovery", "transfer", "digitisation"][: rng.randint(1, 3)], start=1):
+        event = CustodyEvent(
+            artifact=artifact,
+            sequence=sequence,
+            event_type=kind,
+            occurred=artifact.recovery_date,
+            occurred_earliest=artifact.recovered_earliest,
+            place=artifact.recovery_place,
+            received_by=artifact.recovering_unit,
+            note="Synthetic event.",
+            recorded_at=now,
+            previous_hash=previous,
+        )
+        event.entry_hash = custody_chain.compute_hash(event, [])
+        previous = event.entry_hash
+        events.append(event)
+    return events
