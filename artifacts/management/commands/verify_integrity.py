@@ -8,10 +8,25 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from artifacts import fixity, services
 from artifacts.choices import CustodyEventType
 from artifacts.models import Artifact
+
+
+CHUNK = 500
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Command(BaseCommand):
@@ -32,23 +47,21 @@ class Command(BaseCommand):
         total = artifacts.count()
         started = time.monotonic()
         failures, files, events = [], 0, 0
-        checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=500)
-        for index, artifact in enumerate(checked, start=1):
-            report = fixity.check_artifact(artifact)
-            files += report.files_checked
-            events += report.events_checked
-            if not report.passed:
-                failures.append(report)
-            if not options["no_record"]:
-                services.record_custody_event(
-                    artifact=artifact,
-                    event_type=CustodyEventType.FIXITY_CHECK,
-                    occurred=time.strftime("%Y-%m-%d", time.gmtime()),
-                    outcome="pass" if report.passed else "fail",
-                    note=report.summary(),
-                    purpose="Scheduled fixity check (manage.py verify_integrity).",
-                )
-            self._progress(index, total)
+        checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=CHUNK)
+        index = 0
+        for chunk in _chunks(checked, CHUNK):
+            # One transaction per chunk: one commit (and fsync) per 500 events, not per event.
+            with transaction.atomic():
+                for artifact in chunk:
+                    index += 1
+                    report = fixity.check_artifact(artifact)
+                    files += report.files_checked
+                    events += report.events_checked
+                    if not report.passed:
+                        failures.append(report)
+                    if not options["no_record"]:
+                        self._record(artifact, report)
+                    self._progress(index, total)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Checked {total} artifacts, {files} files and {events} custody events in {elapsed:.1f} s."
@@ -61,6 +74,16 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"{len(failures)} of {total} artifacts failed verification."))
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS("All files and custody chains verified."))
+
+    def _record(self, artifact, report) -> None:
+        services.record_custody_event(
+            artifact=artifact,
+            event_type=CustodyEventType.FIXITY_CHECK,
+            occurred=time.strftime("%Y-%m-%d", time.gmtime()),
+            outcome="pass" if report.passed else "fail",
+            note=report.summary(),
+            purpose="Scheduled fixity check (manage.py verify_integrity).",
+        )
 
     def _progress(self, index: int, total: int) -> None:
         # A plain text bar on stderr, so the report on stdout stays clean for logs.
