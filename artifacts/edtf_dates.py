@@ -6,6 +6,7 @@ database can filter and sort, and renders it back in words for readers.
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,9 +19,15 @@ MONTHS = [
 ]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(value: str):
+    # The edtf grammar is slow (tens of milliseconds a call); dates repeat a lot.
+    return parse_edtf(value)
+
+
 def parse(value: str):
     try:
-        return parse_edtf(value.strip())
+        return _parse_cached(value.strip())
     except (EDTFParseException, ValueError, TypeError) as exc:
         raise ValidationError(
             "“%(value)s” is not a valid EDTF date. Examples: 2025-01-19, 2025-01 (a month), "
