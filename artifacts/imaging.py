@@ -3,26 +3,35 @@ metadata-free derivatives.
 
 The format is decided by decoding the bytes, never by the file name or the declared
 content type. Anything that is not a clean JPEG, PNG, WebP or TIFF is refused with a
-message a curator can act on.
+message a curator can act on: what the file turned out to be, and what to upload instead.
 """
 
 import hashlib
 import io
+import math
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF"}
+# File-name extension for each accepted format: originals are stored under the extension
+# of what they are, not of what the uploader's file name claimed.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WebP": "webp", "TIFF": "tif"}
 THUMBNAIL_PX = 400
 DISPLAY_PX = 1600
+ACCEPTED = "Upload a JPEG, PNG, WebP or TIFF image."
 # Markup or document signatures that have no business inside a photograph; their
-# presence means a polyglot file that a browser or another tool could read as HTML/PDF.
-_FOREIGN_CONTENT = re.compile(rb"<\s*(?:script|html|svg|body|iframe|\?php|!doctype)|%PDF-", re.IGNORECASE)
-# Bytes tolerated after an image's end marker (some cameras pad with zeros).
-_TRAILER_ALLOWANCE = 64
+# presence means a file that a browser or another tool could read as HTML, SVG or PDF.
+_FOREIGN_CONTENT = re.compile(rb"<(script|html|svg|body|iframe|\?php|!doctype)[\s>/]|(%PDF-\d)", re.IGNORECASE)
+_LEADING_WHITESPACE = b"\xef\xbb\xbf \t\r\n"
+# Bytes after an image's end that carry nothing: some cameras pad files with 0x00 or 0xFF.
+_PADDING = re.compile(rb"[\x00\xff]*\Z")
 
 
 @dataclass
@@ -35,6 +44,16 @@ class ImageInfo:
     exif: dict = field(default_factory=dict)
 
 
+@dataclass
+class PreparedUpload:
+    """A validated upload with its derivatives already made, so that nothing can fail
+    for reasons of the file's content once a form has accepted it."""
+
+    info: ImageInfo
+    data: bytes
+    derivatives: dict
+
+
 def _read_all(uploaded) -> bytes:
     uploaded.seek(0)
     data = uploaded.read()
@@ -42,28 +61,112 @@ def _read_all(uploaded) -> bytes:
     return data
 
 
-def _trailing_bytes(data: bytes, fmt: str) -> int:
-    """How many bytes follow the image's own end marker (JPEG EOI, PNG IEND)."""
-    if fmt == "JPEG":
-        end = data.rfind(b"\xff\xd9")
-        return len(data) - (end + 2) if end >= 0 else 0
-    if fmt == "PNG":
-        end = data.rfind(b"IEND")
-        return len(data) - (end + 8) if end >= 0 else 0
-    return 0
+def _foreign_content(data: bytes) -> ValidationError | None:
+    """Refuse markup or a PDF, saying whether it is the whole file or hidden in an image."""
+    match = _FOREIGN_CONTENT.search(data)
+    if match is None:
+        return None
+    tag = (match.group(1) or b"").decode("ascii").lower()
+    if data.lstrip(_LEADING_WHITESPACE)[:1] in (b"<", b"%"):
+        kind = {"": "a PDF document", "svg": "an SVG drawing"}.get(tag, "an HTML or script document")
+        return ValidationError(
+            "The file is %(kind)s, not an image, whatever its name says. %(accepted)s",
+            params={"kind": kind, "accepted": ACCEPTED},
+            code="foreign_content",
+        )
+    kind = {"": "a PDF document", "svg": "SVG markup"}.get(tag, "HTML or script markup")
+    return ValidationError(
+        "The file is an image with %(kind)s hidden inside it (a polyglot file that another program "
+        "could open as something else). Save the picture again as a plain image and upload that.",
+        params={"kind": kind},
+        code="polyglot",
+    )
+
+
+def _jpeg_end(data: bytes, start: int = 0) -> int | None:
+    """Offset just after the EOI marker of the JPEG stream beginning at `start`, found by
+    walking its segments (a search for FF D9 would stop inside an appended file)."""
+    if data[start : start + 2] != b"\xff\xd8":
+        return None
+    size, i = len(data), start + 2
+    while i < size:
+        if data[i] != 0xFF:
+            return None
+        while i < size and data[i] == 0xFF:  # fill bytes before a marker
+            i += 1
+        if i >= size:
+            return None
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:
+            return i
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            continue
+        if i + 2 > size:
+            return None
+        i += int.from_bytes(data[i : i + 2], "big")
+        if marker == 0xDA:
+            # Entropy-coded data runs to the next marker; FF 00 is a stuffed byte, FF D0–D7 a restart.
+            while True:
+                j = data.find(b"\xff", i)
+                if j < 0 or j + 1 >= size:
+                    return None
+                following = data[j + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    i = j + 2
+                elif following == 0xFF:
+                    i = j + 1
+                else:
+                    i = j
+                    break
+    return None
+
+
+def _png_end(data: bytes) -> int | None:
+    i, size = 8, len(data)
+    while i + 8 <= size:
+        length = int.from_bytes(data[i : i + 4], "big")
+        kind = data[i + 4 : i + 8]
+        i += 12 + length
+        if kind == b"IEND":
+            return i if i <= size else None
+    return None
+
+
+def _image_end(data: bytes, pillow_format: str, frames: int) -> int | None:
+    """Where the image's own bytes end, or None when the format has no single end (TIFF)."""
+    if pillow_format in ("JPEG", "MPO"):
+        # A multi-picture file (MPO, e.g. a phone's gain map) is several JPEGs back to back.
+        end = _jpeg_end(data)
+        for _ in range(frames - 1):
+            following = _jpeg_end(data, end) if end is not None else None
+            if following is None:
+                break
+            end = following
+        return end if end is not None else -1
+    if pillow_format == "PNG":
+        end = _png_end(data)
+        return end if end is not None else -1
+    if pillow_format == "WEBP":
+        return 8 + int.from_bytes(data[4:8], "little")
+    return None
 
 
 def _json_safe(value):
     if isinstance(value, bytes):
         return value[:64].hex() + ("…" if len(value) > 64 else "")
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return [_json_safe(v) for v in value]
-    if isinstance(value, (int, str, bool)) or value is None:
-        return value.replace("\x00", "") if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, int | bool) or value is None:
+        return value
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError, ZeroDivisionError):
-        return str(value)
+        return str(value).replace("\x00", "")
+    # JSON (and PostgreSQL's jsonb) has no NaN or infinity; a 0/0 rational is “not stated”.
+    return number if math.isfinite(number) else None
 
 
 def extract_exif(image: Image.Image) -> dict:
@@ -81,73 +184,132 @@ def extract_exif(image: Image.Image) -> dict:
     return result
 
 
+def _readable_exif(image: Image.Image) -> dict:
+    # Broken metadata is a fact about the original worth keeping, not a reason to refuse the image.
+    try:
+        return extract_exif(image)
+    except Exception as exc:  # Pillow's EXIF parser raises many kinds
+        return {"unreadable": f"The EXIF block could not be read: {str(exc)[:120]}"}
+
+
+def _decode(data: bytes, max_pixels: int) -> tuple[str, int, int, int, dict]:
+    """Format, size, frame count and EXIF, after decoding every pixel of the first frame."""
+    with warnings.catch_warnings():
+        # The archive enforces its own pixel limit; Pillow's early warning is only noise.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            width, height = probe.size
+            frames = getattr(probe, "n_frames", 1)
+            if fmt not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    "The file is a %(fmt)s image; %(fmt)s is not accepted. %(accepted)s",
+                    params={"fmt": fmt, "accepted": ACCEPTED},
+                    code="format",
+                )
+            if width * height > max_pixels:
+                raise ValidationError(
+                    "The image is %(w)s × %(h)s pixels, more than the limit of %(limit)s pixels.",
+                    params={"w": f"{width:,}", "h": f"{height:,}", "limit": f"{max_pixels:,}"},
+                    code="too_many_pixels",
+                )
+            exif = _readable_exif(probe)
+        with Image.open(io.BytesIO(data)) as full:
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            full.load()  # decodes every pixel: truncated or corrupt data fails here
+    return fmt, width, height, frames, exif
+
+
 def inspect_upload(uploaded) -> ImageInfo:
     """Validate an uploaded image completely or raise ValidationError explaining why not."""
     max_bytes = settings.ARCHIVE_MAX_UPLOAD_BYTES
     if uploaded.size is not None and uploaded.size > max_bytes:
         raise ValidationError(
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
-            params={"size": round(uploaded.size / 1e6, 1), "limit": round(max_bytes / 1e6, 1)},
+            "The file is %(size)s; the limit is %(limit)s.",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     data = _read_all(uploaded)
     if not data:
         raise ValidationError("The file is empty.", code="empty")
-    if _FOREIGN_CONTENT.search(data):
+    if len(data) > max_bytes:  # the declared size may be missing or wrong
         raise ValidationError(
-            "The file contains markup or document content (HTML, SVG, script or PDF) and is refused.",
-            code="foreign_content",
+            "The file is %(size)s; the limit is %(limit)s.",
+            params={"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)},
+            code="too_large",
         )
+    foreign = _foreign_content(data)
+    if foreign is not None:
+        raise foreign
+    max_pixels = settings.ARCHIVE_MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-            if fmt not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    "%(fmt)s images are not accepted. Upload JPEG, PNG, WebP or TIFF.",
-                    params={"fmt": fmt},
-                    code="format",
-                )
-            if width * height > settings.ARCHIVE_MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    "The image is %(w)s × %(h)s pixels, more than the limit of %(limit)s million pixels.",
-                    params={"w": width, "h": height, "limit": settings.ARCHIVE_MAX_IMAGE_PIXELS // 1_000_000},
-                    code="too_many_pixels",
-                )
-            exif = extract_exif(probe)
-        with Image.open(io.BytesIO(data)) as full:
-            ImageFile.LOAD_TRUNCATED_IMAGES = False
-            full.load()  # decodes every pixel: truncated or corrupt data fails here
+        fmt, width, height, frames, exif = _decode(data, max_pixels)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        code = "too_many_pixels" if isinstance(exc, Image.DecompressionBombError) else "not_image"
-        message = (
-            "The image has too many pixels to be processed safely."
-            if code == "too_many_pixels"
-            else "The file is not an image in an accepted format (JPEG, PNG, WebP or TIFF)."
-        )
-        raise ValidationError(message, code=code) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            "The image declares more pixels than can be processed safely (limit %(limit)s pixels).",
+            params={"limit": f"{max_pixels:,}"},
+            code="too_many_pixels",
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ValidationError(
+            "The file is not an image in a format the archive reads. %(accepted)s",
+            params={"accepted": ACCEPTED},
+            code="not_image",
+        ) from exc
+    except Exception as exc:  # a damaged file makes decoders raise anything
         raise ValidationError(
             "The image is corrupt or truncated and cannot be decoded (%(error)s).",
-            params={"error": str(exc)[:120]},
+            params={"error": str(exc)[:120] or type(exc).__name__},
             code="corrupt",
         ) from exc
-    kind = ALLOWED_FORMATS[fmt]
-    if _trailing_bytes(data, kind.upper()) > _TRAILER_ALLOWANCE:
-        raise ValidationError(
-            "The file carries extra data after the end of the image (a polyglot file) and is refused.",
-            code="polyglot",
-        )
+    _refuse_appended_data(data, fmt, frames)
     return ImageInfo(
-        format=kind,
+        format=ALLOWED_FORMATS[fmt],
         width=width,
         height=height,
         sha256=hashlib.sha256(data).hexdigest(),
         byte_size=len(data),
         exif=exif,
     )
+
+
+def _refuse_appended_data(data: bytes, pillow_format: str, frames: int) -> None:
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError(
+            "The file is both an image and a ZIP archive (a polyglot file). Save the picture again as a "
+            "plain image and upload that.",
+            code="polyglot",
+        )
+    end = _image_end(data, pillow_format, frames)
+    if end == -1:
+        raise ValidationError(
+            "The image decodes, but its structure is damaged: its end could not be found.", code="corrupt"
+        )
+    if end is not None and end < len(data) and not _PADDING.match(data, end):
+        raise ValidationError(
+            "The file carries %(count)s bytes of other data after the end of the image (for example an "
+            "appended archive or a motion-photo video). Save the picture again as a plain image and upload that.",
+            params={"count": f"{len(data) - end:,}"},
+            code="polyglot",
+        )
+
+
+def prepare_upload(uploaded) -> PreparedUpload:
+    """inspect_upload, then the derivatives: a file that passes can be stored without surprises."""
+    info = inspect_upload(uploaded)
+    data = _read_all(uploaded)
+    try:
+        derivatives = make_derivatives(data)
+    except Exception as exc:  # colour conversion of an odd file can raise anything
+        raise ValidationError(
+            "The image decodes but could not be converted for display (%(error)s). Save it as an 8-bit "
+            "RGB JPEG or PNG and upload that.",
+            params={"error": str(exc)[:120] or type(exc).__name__},
+            code="conversion",
+        ) from exc
+    return PreparedUpload(info=info, data=data, derivatives=derivatives)
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
@@ -173,6 +335,13 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
+def _fit(size: tuple[int, int], limit: int) -> tuple[int, int]:
+    """The size with its longest side at most `limit`, aspect kept; never larger than `size`."""
+    width, height = size
+    scale = min(1.0, limit / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def make_derivatives(data: bytes) -> dict[str, tuple[bytes, int, int]]:
     """Thumbnail and display JPEGs: orientation applied, sRGB, no metadata at all."""
     with Image.open(io.BytesIO(data)) as source:
@@ -180,11 +349,11 @@ def make_derivatives(data: bytes) -> dict[str, tuple[bytes, int, int]]:
         upright = ImageOps.exif_transpose(source)
         rgb = _flatten(_to_srgb(upright))
     results = {}
-    for name, limit in (("thumbnail", THUMBNAIL_PX), ("display", DISPLAY_PX)):
+    for name, limit in (("display", DISPLAY_PX), ("thumbnail", THUMBNAIL_PX)):
+        scaled = rgb.resize(_fit(rgb.size, limit), Image.Resampling.LANCZOS, reducing_gap=3.0)
         # A fresh image from raw pixels carries no info dict: no EXIF, XMP, ICC or comments.
-        copy = Image.frombytes("RGB", rgb.size, rgb.tobytes())
-        copy.thumbnail((limit, limit), Image.Resampling.LANCZOS)
+        clean = Image.frombytes("RGB", scaled.size, scaled.tobytes())
         buffer = io.BytesIO()
-        copy.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
-        results[name] = (buffer.getvalue(), copy.width, copy.height)
+        clean.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
+        results[name] = (buffer.getvalue(), clean.width, clean.height)
     return results

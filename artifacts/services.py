@@ -15,22 +15,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from artifacts import custody_chain, edtf_dates, imaging
+from artifacts.choices import CustodyEventType
 from artifacts.models import Artifact, CustodyAttachment, CustodyEvent, Photo
 
 
-def fill_photo_from_upload(*, photo: Photo, uploaded) -> list[str]:
+def fill_photo_from_upload(*, photo: Photo, uploaded, prepared: imaging.PreparedUpload | None = None) -> list[str]:
     """Validate `uploaded`, store it unchanged as the photo's original and write its
     derivatives. Returns the storage names written so a caller can remove them if the
-    surrounding transaction fails. Raises ValidationError for a bad file (nothing written)."""
-    info = imaging.inspect_upload(uploaded)
-    data = imaging._read_all(uploaded)
-    derivatives = imaging.make_derivatives(data)
+    surrounding transaction fails. Raises ValidationError for a bad file (nothing written).
+
+    `prepared` is what imaging.prepare_upload returned for this same file, when a form
+    has already validated it; it saves decoding the image twice."""
+    prepared = prepared or imaging.prepare_upload(uploaded)
+    info = prepared.info
     written: list[str] = []
     try:
-        photo.original.save(uploaded.name or "upload", ContentFile(data), save=False)
+        # Stored under the extension of what the file is, not of what its name claimed.
+        photo.original.save(f"original.{imaging.EXTENSIONS[info.format]}", ContentFile(prepared.data), save=False)
         written.append(photo.original.name)
         for kind in ("thumbnail", "display"):
-            payload, width, height = derivatives[kind]
+            payload, width, height = prepared.derivatives[kind]
             getattr(photo, kind).save(f"{kind}.jpg", ContentFile(payload), save=False)
             written.append(getattr(photo, kind).name)
             setattr(photo, f"{kind}_width", width)
@@ -167,6 +171,17 @@ def record_custody_event(
         raise
 
 
+def validate_correction(event_type: str, corrects: CustodyEvent | None, artifact: Artifact | None) -> None:
+    """A correction names an earlier event of the same artifact; no other kind of event
+    points at one. Public so that forms can say so before anything is written."""
+    if event_type == CustodyEventType.CORRECTION and corrects is None:
+        raise ValidationError({"corrects": "Say which earlier event this correction puts right."})
+    if event_type != CustodyEventType.CORRECTION and corrects is not None:
+        raise ValidationError({"corrects": "Only a correction event may point at an earlier event."})
+    if corrects is not None and (artifact is None or corrects.artifact_id != artifact.pk):
+        raise ValidationError({"corrects": "A correction must point at an event of the same artifact."})
+
+
 def _append_event(*, artifact, payloads, written, fields) -> CustodyEvent:
     with transaction.atomic():
         # Lock the artifact row so two curators cannot both append event N.
@@ -179,9 +194,7 @@ def _append_event(*, artifact, payloads, written, fields) -> CustodyEvent:
             previous_hash=last.entry_hash if last else "",
             **fields,
         )
-        corrects = fields["corrects"]
-        if corrects is not None and corrects.artifact_id != locked.pk:
-            raise ValidationError("A correction must point at an event of the same artifact.")
+        validate_correction(fields["event_type"], fields["corrects"], locked)
         event.full_clean(exclude=["entry_hash", "recorded_by", "artifact", "corrects"])
         event.entry_hash = custody_chain.compute_hash(event, [digest for *_, digest in payloads])
         event.save(force_insert=True)

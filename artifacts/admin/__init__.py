@@ -1,0 +1,12 @@
+"""Curators' data entry. Importing this package registers every ModelAdmin."""
+
+from django.contrib import admin
+
+from artifacts.admin import artifact, custody, photos, reference  # noqa: F401  (registers the admins)
+
+admin.site.site_header = "Battlefield Artifacts Archive: curation"
+admin.site.site_title = "Archive curation"
+admin.site.index_title = "Records, photos and custody"
+admin.site.empty_value_display = "—"
+# Record pages are wide (inline tables of photos, phrases, events): give them the whole width.
+admin.site.enable_nav_sidebar = False

@@ -1,0 +1,177 @@
+"""Photos: uploaded through PhotoForm, stored by services.fill_photo_from_upload."""
+
+import json
+
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+
+from artifacts.admin.common import (
+    HistoryAdmin,
+    RemovesWrittenFiles,
+    note_written,
+    photo_preview,
+    remove_after_commit,
+)
+from artifacts.forms import PhotoForm
+from artifacts.models import Photo
+
+
+class PhotoInline(admin.StackedInline):
+    """Photos of one artifact, in gallery order. The date taken and redacted copies are
+    set on the photo's own page."""
+
+    model = Photo
+    form = PhotoForm
+    fk_name = "artifact"
+    fields = [
+        ("preview", "original"),
+        ("caption", "credit"),
+        ("position", "access_level"),
+        ("is_illustration", "shows_personal_data", "graphic_content"),
+    ]
+    readonly_fields = ["preview"]
+    ordering = ["position", "pk"]
+    extra = 0
+    can_delete = False  # removing evidence is a deliberate act, done on the photo's own page
+    show_change_link = True
+
+    @admin.display(description="preview")
+    def preview(self, photo):
+        return photo_preview(photo, box=120)
+
+
+def save_photo_formset(request, formset) -> None:
+    """Save an inline photo formset: each new photo's file is stored through the service."""
+    forms_by_instance = {id(form.instance): form for form in formset.forms}
+    for photo in formset.save(commit=False):
+        note_written(request, forms_by_instance[id(photo)].store_upload(uploaded_by=request.user))
+        photo.save()
+    remove_after_commit(formset.deleted_objects)
+    for photo in formset.deleted_objects:
+        photo.delete()
+    formset.save_m2m()
+
+
+@admin.register(Photo)
+class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
+    form = PhotoForm
+    list_display = [
+        "thumbnail_preview",
+        "caption",
+        "artifact",
+        "access_level",
+        "is_illustration",
+        "shows_personal_data",
+        "graphic_content",
+        "image_format",
+        "uploaded_at",
+    ]
+    list_display_links = ["thumbnail_preview", "caption"]
+    list_filter = ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "image_format"]
+    list_select_related = ["artifact"]
+    search_fields = ["caption", "credit", "artifact__accession_number", "artifact__title", "=sha256"]
+    search_help_text = "Caption, credit, accession number or title of the artifact, or a file's full SHA-256."
+    autocomplete_fields = ["artifact", "redacted_from"]
+    ordering = ["artifact__accession_number", "position", "pk"]
+    add_fieldsets = [
+        (None, {"fields": ["artifact", "original"]}),
+        ("Description", {"fields": ["caption", "credit", "date_taken", "position"]}),
+        (
+            "Access",
+            {"fields": ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "redacted_from"]},
+        ),
+    ]
+    change_fieldsets = [
+        (None, {"fields": ["image", "artifact", "original"]}),
+        ("Description", {"fields": ["caption", "credit", "date_taken", "position"]}),
+        (
+            "Access",
+            {"fields": ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "redacted_from"]},
+        ),
+        (
+            "Stored file",
+            {
+                "fields": [
+                    "sha256",
+                    "file_summary",
+                    "files",
+                    "uploaded_by",
+                    "uploaded_at",
+                    "exif_pretty",
+                ]
+            },
+        ),
+    ]
+    change_readonly_fields = ["image", "sha256", "file_summary", "files", "uploaded_by", "uploaded_at", "exif_pretty"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.change_fieldsets if obj is not None else self.add_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.change_readonly_fields if obj is not None else []
+
+    def revert_disabled(self, request, obj=None):
+        # A photo's stored file and its technical fields never change; there is nothing to revert to.
+        return True
+
+    @admin.display(description="preview")
+    def thumbnail_preview(self, photo):
+        return photo_preview(photo, box=80, compact=True)
+
+    @admin.display(description="image")
+    def image(self, photo):
+        warning = "Graphic content. " if photo.graphic_content or photo.artifact.graphic_content else ""
+        return format_html(
+            '{}<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>{}',
+            warning,
+            photo.get_media_url("display"),
+            photo.get_media_url("thumbnail"),
+            photo.alt_text,
+            photo.thumbnail_width,
+            photo.thumbnail_height,
+            format_html("<br><small>{}</small>", photo.notice) if photo.is_illustration else "",
+        )
+
+    @admin.display(description="original")
+    def file_summary(self, photo):
+        return format_html(
+            "{} · {} × {} px · {} ({} bytes)",
+            photo.image_format,
+            photo.width,
+            photo.height,
+            filesizeformat(photo.byte_size),
+            f"{photo.byte_size:,}",
+        )
+
+    @admin.display(description="files")
+    def files(self, photo):
+        return format_html(
+            '<a href="{}">original</a> (with its metadata; staff only) · <a href="{}">display copy</a> {} × {} · '
+            '<a href="{}">thumbnail</a> {} × {} (copies carry no metadata)',
+            photo.get_media_url("original"),
+            photo.get_media_url("display"),
+            photo.display_width,
+            photo.display_height,
+            photo.get_media_url("thumbnail"),
+            photo.thumbnail_width,
+            photo.thumbnail_height,
+        )
+
+    @admin.display(description="EXIF of the original")
+    def exif_pretty(self, photo):
+        if not photo.exif:
+            return "None recorded."
+        return format_html("<pre>{}</pre>", json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True))
+
+    def save_model(self, request, obj, form, change):
+        note_written(request, form.store_upload(uploaded_by=request.user))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        remove_after_commit([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        remove_after_commit(list(queryset))
+        super().delete_queryset(request, queryset)

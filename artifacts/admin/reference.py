@@ -1,0 +1,26 @@
+"""Sources and languages: small reference tables that artifacts point at."""
+
+from django.contrib import admin
+
+from artifacts.admin.common import HistoryAdmin
+from artifacts.models import Language, Source
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "author", "url"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "author", "url", "dateline"]
+    search_help_text = "Title, publisher, author, dateline or URL."
+    date_hierarchy = "published_on"
+    fieldsets = [
+        (None, {"fields": ["title", "publisher", "author", "published_on", "dateline"]}),
+        ("Where to find it", {"fields": ["url", "archived_url"]}),
+    ]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
