@@ -1,16 +1,23 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from artifacts.sitemaps import SITEMAPS
 from artifacts.views import media, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
     path("artifacts/<str:accession>/", pages.artifact_detail, name="artifact-detail"),
+    path("preferences/graphic-content/", pages.graphic_preference, name="graphic-preference"),
     path("media/photos/<int:pk>/<str:kind>/", media.photo_file, name="photo-file"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", pages.robots_txt, name="robots-txt"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "artifacts.views.pages.bad_request"
+handler403 = "artifacts.views.pages.permission_denied"
 handler404 = "artifacts.views.pages.not_found"
 handler500 = "artifacts.views.pages.server_error"

@@ -1,0 +1,1 @@
+"""Views of the archive, one module per concern (pages, media files, …)."""

@@ -1,21 +1,312 @@
-from django.http import HttpResponse
+"""The researcher-facing pages: home, catalog, artifact detail, and the error pages.
+
+Every read goes through visible_to(request.user) (see artifacts.access): a restricted or
+draft record is indistinguishable from one that does not exist, in pages and in counts.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info
+from django.views.decorators.http import require_POST
+
+from artifacts.access import sees_drafts
+from artifacts.choices import ArtifactType, RelationType
+from artifacts.facets import active_filters, build_facets, describe
+from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
+from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
+from artifacts.templatetags.archive import archive_name
+
+logger = logging.getLogger(__name__)
+
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+DEFAULT_PER_PAGE = 25
+LATEST_ON_HOME = 6
+GRAPHIC_SESSION_KEY = "show_graphic"
+# How a relation reads from the other end. The other types are symmetric.
+INVERSE_RELATION = {RelationType.PART_OF: "Has as a part"}
+
+
+def shows_graphic(request) -> bool:
+    """Whether this viewer chose to see graphic images (for the rest of the session)."""
+    return bool(request.session.get(GRAPHIC_SESSION_KEY, False))
+
+
+@dataclass
+class Thumbnail:
+    photo: Photo | None
+    hidden: bool  # graphic content the viewer has not chosen to see
+
+
+def attach_thumbnails(artifacts: list, request) -> None:
+    """Give each artifact `.thumbnail`: its first photo the viewer may see. One query for
+    the whole list, whatever its length."""
+    photos = Photo.objects.visible_to(request.user).defer("exif").order_by("position", "pk")
+    prefetch_related_objects(artifacts, Prefetch("photos", queryset=photos, to_attr="visible_photos"))
+    revealed = shows_graphic(request)
+    for artifact in artifacts:
+        photo = artifact.visible_photos[0] if artifact.visible_photos else None
+        graphic = photo is not None and (artifact.graphic_content or photo.graphic_content)
+        artifact.thumbnail = Thumbnail(photo, hidden=graphic and not revealed)
 
 
 def home(request):
-    return HttpResponse("")
+    visible = Artifact.objects.visible_to(request.user)
+    counts = {
+        row["artifact_type"]: row["n"] for row in visible.order_by().values("artifact_type").annotate(n=Count("pk"))
+    }
+    by_type = [(value, label, counts[value]) for value, label in ArtifactType.choices if counts.get(value)]
+    latest = list(visible.order_by("-created_at", "-pk")[:LATEST_ON_HOME])
+    attach_thumbnails(latest, request)
+    return render(
+        request,
+        "artifacts/home.html",
+        {"by_type": by_type, "total": sum(counts.values()), "latest": latest},
+    )
+
+
+def _per_page(raw: str | None, notices: list[str]) -> int:
+    if raw in (None, ""):
+        return DEFAULT_PER_PAGE
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value not in PER_PAGE_CHOICES:
+        choices = ", ".join(str(n) for n in PER_PAGE_CHOICES[:-1]) + f" or {PER_PAGE_CHOICES[-1]}"
+        notices.append(f"Results per page can be {choices}; showing {DEFAULT_PER_PAGE}.")
+        return DEFAULT_PER_PAGE
+    return value
+
+
+def _page(paginator: Paginator, raw: str | None, notices: list[str]):
+    """The requested page, clamped into range with a notice instead of an error page."""
+    number = 1
+    if raw not in (None, ""):
+        try:
+            number = int(raw)
+        except ValueError:
+            notices.append(f"“{raw[:40]}” is not a page number; showing the first page.")
+            number = 1
+        else:
+            if number < 1:
+                notices.append("Page numbers start at 1; showing the first page.")
+                number = 1
+            elif number > paginator.num_pages:
+                notices.append(
+                    f"There is no page {number:,}: these results fill {paginator.num_pages:,}; showing the last."
+                )
+                number = paginator.num_pages
+    return paginator.page(number)
+
+
+def _filter_errors(form) -> list[str]:
+    """The form's errors as sentences naming the field, for the message above the results."""
+    errors = []
+    for name, messages in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        errors += [f"{label}: {message}" if label else message for message in messages]
+    return errors
 
 
 def catalog(request):
-    return HttpResponse("")
+    user = request.user
+    base = Artifact.objects.visible_to(user).with_photo_flags(user)
+    filterset = catalog_filter(request.GET, base)
+    cleaned = filterset.form.cleaned_data
+    query = text_search_query(filterset)
+    notices: list[str] = []
+
+    requested_sort = request.GET.get("sort", "")
+    if requested_sort and requested_sort not in SORTS:
+        notices.append(f"“{requested_sort[:40]}” is not a way to sort; sorted by the default instead.")
+    sort, ordering = order_for(requested_sort, query)
+    per_page = _per_page(request.GET.get("per_page"), notices)
+
+    paginator = Paginator(filterset.qs.order_by(*ordering), per_page)
+    page = _page(paginator, request.GET.get("page"), notices)
+    artifacts = list(page.object_list)
+    attach_thumbnails(artifacts, request)
+
+    sort_choices = [(key, label) for key, label in SORT_CHOICES if key != "relevance" or query]
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "filter_errors": _filter_errors(filterset.form),
+        "notices": notices,
+        "page": page,
+        "artifacts": artifacts,
+        "facets": build_facets(filterset, request.GET),
+        "active_filters": active_filters(cleaned, request.GET),
+        "sentence": describe(paginator.count, cleaned, request.GET, SORTS[sort][0]),
+        "sort": sort,
+        "sort_choices": sort_choices,
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "query": query,
+        "graphic_hidden": any(artifact.thumbnail.hidden for artifact in artifacts),
+        "show_graphic": shows_graphic(request),
+    }
+    return render(request, "artifacts/catalog.html", context)
+
+
+def _personal_data(artifact, user) -> list[dict]:
+    """Every personal datum's label; the value only where the viewer may see it. Values
+    the viewer may not see are never read from the database for this page."""
+    visible = dict(PersonalDatum.objects.visible_to(user).filter(artifact=artifact).values_list("pk", "value"))
+    items = artifact.personal_data.only("pk", "field").order_by("field", "pk")
+    return [
+        {"label": item.get_field_display(), "value": visible.get(item.pk), "withheld": item.pk not in visible}
+        for item in items
+    ]
+
+
+def _related(artifact, user) -> list[dict]:
+    """Relations stated from either end, to artifacts the viewer may see."""
+    visible = Artifact.objects.visible_to(user)
+    related = []
+    for relation in Relation.objects.filter(from_artifact=artifact, to_artifact__in=visible).select_related(
+        "to_artifact"
+    ):
+        related.append(
+            {"label": relation.get_relation_type_display(), "artifact": relation.to_artifact, "note": relation.note}
+        )
+    for relation in Relation.objects.filter(to_artifact=artifact, from_artifact__in=visible).select_related(
+        "from_artifact"
+    ):
+        label = INVERSE_RELATION.get(relation.relation_type, relation.get_relation_type_display())
+        related.append({"label": label, "artifact": relation.from_artifact, "note": relation.note})
+    return sorted(related, key=lambda item: (item["label"], item["artifact"].accession_number))
+
+
+def _phrase_note(artifact, published: int) -> str:
+    noun = "phrase" if published == 1 else "phrases"
+    if artifact.item_count:
+        return f"{published} of {artifact.item_count} phrases published."
+    return f"{published} {noun} published; how many the list holds is not published."
+
+
+def _language_name(code: str, names: dict) -> str:
+    if not code:
+        return ""
+    if code in names:
+        return names[code]
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+def _texts(artifact) -> list:
+    """The artifact's texts, each with the names of its languages for the column headings."""
+    texts = list(artifact.texts.all())
+    names = dict(Language.objects.values_list("code", "name")) if texts else {}
+    for text in texts:
+        text.original_language_name = _language_name(text.original_language, names)
+        text.translation_language_name = _language_name(text.translation_language, names)
+    return texts
+
+
+def citation(request, artifact) -> str:
+    url = request.build_absolute_uri(artifact.get_absolute_url())
+    accessed = timezone.localdate().strftime("%-d %B %Y")
+    title = artifact.title.rstrip(".")
+    return f"“{title}.” Accession {artifact.accession_number}. {archive_name()}. {url} (accessed {accessed})."
 
 
 def artifact_detail(request, accession):
-    return HttpResponse("")
+    user = request.user
+    try:
+        artifact = (
+            Artifact.objects.visible_to(user)
+            .select_related("military_id", "object_details")
+            .prefetch_related("languages", "texts", "phrases", "serial_numbers")
+            .get(accession_number=accession)
+        )
+    except Artifact.DoesNotExist:
+        raise Http404("No artifact with that accession number is available.") from None
+
+    photos = list(Photo.objects.visible_to(user).filter(artifact=artifact).defer("exif").order_by("position", "pk"))
+    revealed = shows_graphic(request)
+    for photo in photos:
+        photo.hidden = (artifact.graphic_content or photo.graphic_content) and not revealed
+    phrases = list(artifact.phrases.all())
+    custody = list(
+        artifact.custody_events.select_related("recorded_by", "corrects")
+        .prefetch_related("corrections", "attachments")
+        .order_by("sequence")
+    )
+    context = {
+        "artifact": artifact,
+        "photos": photos,
+        "any_hidden": any(photo.hidden for photo in photos),
+        "any_graphic": artifact.graphic_content or any(photo.graphic_content for photo in photos),
+        "show_graphic": revealed,
+        "texts": _texts(artifact),
+        "phrases": phrases,
+        "phrase_note": _phrase_note(artifact, len(phrases)),
+        "military_id": getattr(artifact, "military_id", None),
+        "object_details": getattr(artifact, "object_details", None),
+        "serial_numbers": list(artifact.serial_numbers.all()),
+        "personal_data": _personal_data(artifact, user),
+        "custody": custody,
+        "citations": list(SourceCitation.objects.filter(artifact=artifact).select_related("source")),
+        "related": _related(artifact, user),
+        "citation": citation(request, artifact),
+        "languages": list(artifact.languages.all()),
+        # Staff-level viewers: the same test that reveals drafts reveals internal notes.
+        "staff_view": sees_drafts(user),
+    }
+    return render(request, "artifacts/artifact_detail.html", context)
+
+
+@require_POST
+def graphic_preference(request):
+    """Show or hide graphic images for the rest of the session. A POST form, so it works
+    without JavaScript and a link crawler can never flip it."""
+    request.session[GRAPHIC_SESSION_KEY] = request.POST.get("show") == "1"
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return redirect(target)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap}, content_type="text/plain; charset=utf-8")
 
 
 def not_found(request, exception=None):
-    return HttpResponse("", status=404)
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    # Our own PermissionDenied messages are written for the reader (see views.media).
+    message = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
 
 
 def server_error(request):
-    return HttpResponse("", status=500)
+    # Rendered without the request's context processors: whatever failed (the database,
+    # the session) must not be touched again while apologising for it.
+    try:
+        body = loader.get_template("500.html").render({"user": AnonymousUser()})
+    except Exception:
+        logger.exception("The 500 page itself failed to render")
+        body = "<!doctype html><title>Server error</title><h1>Server error</h1><p>Please try again later.</p>"
+    return HttpResponseServerError(body)

@@ -1,0 +1,36 @@
+"""Template helpers for the archive's pages."""
+
+from django import template
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
+
+from artifacts import edtf_dates
+
+register = template.Library()
+
+DEFAULT_ARCHIVE_NAME = "Battlefield Artifacts Archive"
+
+
+@register.simple_tag
+def archive_name() -> str:
+    return getattr(settings, "ARCHIVE_NAME", DEFAULT_ARCHIVE_NAME)
+
+
+@register.filter
+def or_not_published(value):
+    """An empty field means the source did not publish it: say so, never guess."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return mark_safe('<span class="not-published">not published</span>')  # noqa: S308 (constant)
+    return value
+
+
+@register.filter
+def edtf_in_words(value: str) -> str:
+    """An EDTF date in words; a value that does not parse is shown as stored."""
+    if not value:
+        return ""
+    try:
+        return edtf_dates.in_words(value)
+    except (ValidationError, ValueError, IndexError):
+        return value

@@ -1,0 +1,340 @@
+"""The pages a researcher reads: home, artifact record, error and account pages."""
+
+import html as html_lib
+import re
+
+import pytest
+from django.test import RequestFactory
+
+from artifacts.choices import AccessLevel, PublicationStatus
+from artifacts.models import ILLUSTRATION_NOTICE, MilitaryIDDetails, ObjectDetails, PersonalDatum, Relation
+from artifacts.views import pages
+from tests.factories import (
+    ArtifactFactory,
+    PhraseFactory,
+    SerialNumberFactory,
+    SourceFactory,
+    TextFactory,
+    make_custody_event,
+    make_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def html_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+# Home ---------------------------------------------------------------------------------
+
+
+def test_home_says_what_the_archive_holds_counting_only_what_the_viewer_may_see(client, researcher):
+    ArtifactFactory(artifact_type="weapon", title="Public rifle")
+    ArtifactFactory(artifact_type="weapon", title="Restricted rifle", access_level=AccessLevel.RESEARCHERS)
+    ArtifactFactory(artifact_type="booklet", title="Draft booklet", status=PublicationStatus.DRAFT)
+    html = html_of(client.get("/"))
+    assert "Washington Post" in html and "19 January 2025" in html and "Kursk region" in html
+    assert "1 artifact you can see" in html
+    assert re.search(r'href="/artifacts/\?type=weapon">Weapon</a> <span class="count">1</span>', html)
+    assert "Restricted rifle" not in html and "Draft booklet" not in html and "Booklet" not in html
+    assert 'name="q"' in html
+
+    client.force_login(researcher)
+    html = html_of(client.get("/"))
+    assert "2 artifacts you can see" in html
+    assert "Restricted rifle" in html  # among the latest additions
+
+
+# Artifact record ----------------------------------------------------------------------
+
+
+def test_unknown_restricted_and_draft_records_are_all_plain_404s(client, researcher, staff_user):
+    restricted = ArtifactFactory(access_level=AccessLevel.RESEARCHERS)
+    staff_only = ArtifactFactory(access_level=AccessLevel.STAFF)
+    draft = ArtifactFactory(status=PublicationStatus.DRAFT)
+    for url in ("/artifacts/BFA-1900-0001/", restricted.get_absolute_url(), draft.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "There is nothing at this address that you can see." in response.content.decode()
+    client.force_login(researcher)
+    assert client.get(restricted.get_absolute_url()).status_code == 200
+    assert client.get(staff_only.get_absolute_url()).status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(staff_user)
+    assert "Draft: visible to staff only" in html_of(client.get(draft.get_absolute_url()))
+    assert client.get(staff_only.get_absolute_url()).status_code == 200
+
+
+def test_texts_are_shown_side_by_side_and_unpublished_parts_say_so(client):
+    text = TextFactory(
+        label="Page dated 31 December",
+        original_text="",
+        transliteration="",
+        translation="I really miss you comrades.",
+        translation_language="en",
+        translator="The Washington Post",
+        date_written="2024-12-31",
+        attributed_author="Kim Jong Un",
+        attribution_confidence="attributed",
+    )
+    html = html_of(client.get(text.artifact.get_absolute_url()))
+    block = between(html, "Page dated 31 December", "</article>")
+    columns = re.findall(r"<h4>(Original|Transliteration|Translation)", block)
+    assert columns == ["Original", "Transliteration", "Translation"]
+    original = between(block, "<h4>Original", "</section>")
+    assert "not published" in original
+    assert "I really miss you comrades." in between(block, "<h4>Translation", "</section>")
+    assert "31 December 2024" in block
+    assert "Kim Jong Un" in block and "attributed in the source, not confirmed" in block
+    assert "Translator" in block and "The Washington Post" in block
+
+
+def test_empty_fields_read_not_published_never_a_guess(client):
+    artifact = ArtifactFactory(materials="", dimensions="", condition="Weathered", recovery_date="")
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert re.search(r"<dt>Dimensions</dt><dd><span class=\"not-published\">not published</span>", html)
+    assert re.search(r"<dt>Materials</dt><dd><span class=\"not-published\">not published</span>", html)
+    assert "<dt>Condition</dt><dd>Weathered</dd>" in html
+    when = between(html, "<dt>When</dt>", "</dd>")
+    assert "not published" in when
+
+
+def test_phrase_list_shows_ordered_phrases_and_how_many_are_published(client):
+    artifact = ArtifactFactory(artifact_type="phrase_list", item_count=23)
+    for position, words in ((3, "You're all surrounded."), (1, "Resistance is futile."), (2, "Surrender.")):
+        PhraseFactory(artifact=artifact, position=position, translation=words, translation_source="The Post")
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert "3 of 23 phrases published." in html
+    table = between(html, '<table class="phrases">', "</table>")
+    quoted = [html_lib.unescape(m) for m in re.findall(r"“([^”]+)”", table)]
+    assert quoted == ["Resistance is futile.", "Surrender.", "You're all surrounded."]
+    assert table.count("not published") == 6  # no original, no transliteration for each
+
+
+def test_recovery_date_in_words_with_the_sources_own_words_and_place_precision(client):
+    artifact = ArtifactFactory(
+        recovery_date="2024-12/2025-01",
+        recovery_date_as_reported="December 2024 to mid-January 2025",
+        recovery_place="Kursk region, Russia",
+        recovery_place_precision="region",
+    )
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert "December 2024 – January 2025" in html
+    assert "as reported: “December 2024 to mid-January 2025”" in html
+    assert 'Kursk region, Russia <span class="precision">(precision: region)</span>' in html
+
+
+def test_personal_data_is_withheld_with_a_visible_note(client, researcher, staff_user):
+    artifact = ArtifactFactory(artifact_type="military_id", title="Military ID")
+    MilitaryIDDetails.objects.create(artifact=artifact, document_type="Military identity card")
+    PersonalDatum.objects.create(
+        artifact=artifact, field="name", value="Kim Secretname", access_level=AccessLevel.STAFF
+    )
+    PersonalDatum.objects.create(artifact=artifact, field="rank", value="Private", access_level=AccessLevel.RESEARCHERS)
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert "Military identity card" in html
+    assert '<dt>Name</dt><dd><span class="withheld">withheld: personal data</span>' in html
+    assert '<dt>Rank</dt><dd><span class="withheld">withheld: personal data</span>' in html
+    assert "Kim Secretname" not in html and "Private" not in html
+    client.force_login(researcher)
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert "<dt>Rank</dt><dd>Private</dd>" in html and "Kim Secretname" not in html
+    client.force_login(staff_user)
+    assert "<dt>Name</dt><dd>Kim Secretname</dd>" in html_of(client.get(artifact.get_absolute_url()))
+
+
+def test_weapon_details_serial_numbers_and_markings(client):
+    serial = SerialNumberFactory(value="AK 74-1234", location="receiver")
+    ObjectDetails.objects.create(artifact=serial.artifact, category="assault_rifle", markings="Arsenal stamp 21")
+    html = html_of(client.get(serial.artifact.get_absolute_url()))
+    assert "<code>AK 74-1234</code> — receiver" in html
+    assert "Arsenal stamp 21" in html and "Assault rifle" in html
+    assert re.search(r"<dt>Calibre</dt><dd><span class=\"not-published\">not published</span>", html)
+
+
+def test_custody_timeline_in_sequence_with_corrections_linked(client, staff_user):
+    artifact = ArtifactFactory()
+    first = make_custody_event(
+        artifact, occurred="2025-01", occurred_as_reported="this month", place="Kursk region", recorded_by=staff_user
+    )
+    make_custody_event(
+        artifact,
+        event_type="shown_to_press",
+        occurred="2025-01",
+        released_by="1st Battalion",
+        received_by="The Washington Post",
+        purpose="Shown to reporters",
+    )
+    make_custody_event(artifact, event_type="correction", corrects=first, note="The month was January, not December.")
+    html = html_of(client.get(artifact.get_absolute_url()))
+    timeline = between(html, '<ol class="timeline">', "</ol>\n")
+    headings = re.findall(r'<span class="seq">(\d)\.</span> ([^<]+)</h3>', timeline)
+    assert headings == [("1", "Recovered"), ("2", "Shown to press"), ("3", "Correction of an earlier event")]
+    assert "January 2025" in timeline and "as reported: “this month”" in timeline
+    assert "1st Battalion" in timeline and "The Washington Post" in timeline and "Shown to reporters" in timeline
+    assert '<a href="#custody-1">event 1 (recovered)</a>' in timeline
+    assert '<a href="#custody-3">event 3</a>' in timeline  # event 1 says it was corrected
+    assert first.entry_hash in timeline
+    assert "curator" not in timeline  # account names are login names: not shown to the public
+
+
+def test_illustrations_carry_the_notice_on_every_page_that_shows_them(client):
+    artifact = ArtifactFactory(title="Phrase list")
+    make_photo(artifact, caption="The three known phrases", is_illustration=True)
+    for url in ("/", "/artifacts/", artifact.get_absolute_url()):
+        html = html_of(client.get(url))
+        assert ILLUSTRATION_NOTICE in html, url
+        assert f'alt="The three known phrases ({ILLUSTRATION_NOTICE})"' in html, url
+
+
+def test_graphic_images_are_hidden_until_the_viewer_chooses_to_see_them(client):
+    artifact = ArtifactFactory(title="Graphic item")
+    photo = make_photo(artifact, graphic_content=True)
+    thumbnail = f"/media/photos/{photo.pk}/thumbnail/"
+    for url in ("/artifacts/", artifact.get_absolute_url()):
+        html = html_of(client.get(url))
+        assert thumbnail not in html
+        assert "Graphic content: image hidden" in html
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert '<form id="graphic-form" method="post" action="/preferences/graphic-content/"' in html
+    assert 'name="show" value="1"' in html
+
+    response = client.post("/preferences/graphic-content/", {"show": "1", "next": artifact.get_absolute_url()})
+    assert response.status_code == 302 and response["Location"] == artifact.get_absolute_url()
+    for url in ("/artifacts/", artifact.get_absolute_url()):  # the choice lasts for the session
+        assert thumbnail in html_of(client.get(url))
+    assert "Hide them again" in html_of(client.get(artifact.get_absolute_url()))
+
+    client.post("/preferences/graphic-content/", {"show": "0", "next": "/artifacts/"})
+    assert thumbnail not in html_of(client.get("/artifacts/"))
+
+
+def test_graphic_preference_never_redirects_off_site_and_refuses_get(client):
+    response = client.post("/preferences/graphic-content/", {"show": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/preferences/graphic-content/").status_code == 405
+
+
+def test_sources_related_citation_and_update_date(client):
+    source = SourceFactory(title="What the North Koreans took into battle", publisher="The Washington Post")
+    artifact = ArtifactFactory(title="Phrase list", cited_in=source)
+    visible = ArtifactFactory(title="Visible neighbour")
+    hidden = ArtifactFactory(title="Hidden neighbour", access_level=AccessLevel.STAFF)
+    whole = ArtifactFactory(title="The whole cache")
+    Relation.objects.create(from_artifact=artifact, to_artifact=visible, relation_type="recovered_together")
+    Relation.objects.create(from_artifact=hidden, to_artifact=artifact, relation_type="same_person")
+    Relation.objects.create(from_artifact=artifact, to_artifact=whole, relation_type="part_of")
+    Relation.objects.create(
+        from_artifact=ArtifactFactory(title="A part"), to_artifact=artifact, relation_type="part_of"
+    )
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert "What the North Koreans took into battle" in html and source.url in html
+    related = between(html, 'id="related"', "</section>")
+    assert "Visible neighbour" in related and "The whole cache" in related and "A part" in related
+    assert "Hidden neighbour" not in html
+    assert "Has as a part" in related
+    assert (
+        f"“Phrase list.” Accession {artifact.accession_number}. Battlefield Artifacts Archive. "
+        f"http://testserver{artifact.get_absolute_url()} (accessed "
+    ) in html
+    assert "Last updated" in html
+
+
+def test_internal_notes_are_for_staff_only(client, researcher, staff_user):
+    artifact = ArtifactFactory(internal_notes="Check the seal number with the unit.")
+    assert "Check the seal number" not in html_of(client.get(artifact.get_absolute_url()))
+    client.force_login(researcher)
+    assert "Check the seal number" not in html_of(client.get(artifact.get_absolute_url()))
+    client.force_login(staff_user)
+    assert "Check the seal number" in html_of(client.get(artifact.get_absolute_url()))
+
+
+def test_photos_gallery_links_thumbnails_to_display_size_with_captions_and_credits(client, staff_user):
+    artifact = ArtifactFactory()
+    photo = make_photo(artifact, caption="Front view", credit="Archive photographer")
+    restricted = make_photo(artifact, caption="Restricted view", access_level=AccessLevel.RESEARCHERS)
+    html = html_of(client.get(artifact.get_absolute_url()))
+    assert f'<a href="/media/photos/{photo.pk}/display/"><img src="/media/photos/{photo.pk}/thumbnail/"' in html
+    assert "Front view" in html and "Credit: Archive photographer" in html
+    assert "Restricted view" not in html and f"/media/photos/{restricted.pk}/" not in html
+    assert f"/media/photos/{photo.pk}/original/" not in html  # originals are staff-only
+    client.force_login(staff_user)
+    assert f"/media/photos/{photo.pk}/original/" in html_of(client.get(artifact.get_absolute_url()))
+
+
+# Pages as a whole ---------------------------------------------------------------------
+
+
+def test_pages_have_landmarks_a_skip_link_and_no_inline_script_or_style(client):
+    artifact = ArtifactFactory()
+    TextFactory(artifact=artifact)
+    for url in ("/", "/artifacts/", "/artifacts/?q=x&page=abc", artifact.get_absolute_url(), "/accounts/login/"):
+        html = html_of(client.get(url))
+        assert '<a class="skip-link" href="#main">' in html
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html and "<nav" in html
+        assert len(re.findall(r"<h1[ >]", html)) == 1
+        assert "style=" not in html and "<style" not in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_header_offers_login_or_a_logout_form(client, researcher):
+    html = html_of(client.get("/"))
+    assert 'href="/accounts/login/"' in html
+    client.force_login(researcher)
+    html = html_of(client.get("/"))
+    assert re.search(r'<form method="post" action="/accounts/logout/"[^>]*>.*csrfmiddlewaretoken', html)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "Log in" in html_of(client.get("/"))
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/accounts/login/", "Log in"),
+        ("/accounts/password_reset/", "Reset your password"),
+        ("/accounts/password_reset/done/", "Check your email"),
+        ("/accounts/reset/MQ/bad-token/", "This link no longer works"),
+        ("/accounts/reset/done/", "Password set"),
+    ],
+)
+def test_account_pages_render_in_the_site_layout(client, url, text):
+    html = html_of(client.get(url))
+    assert text in html and "site-header" in html
+
+
+def test_password_change_pages(client, researcher):
+    client.force_login(researcher)
+    assert "Change your password" in html_of(client.get("/accounts/password_change/"))
+    assert "Password changed" in html_of(client.get("/accounts/password_change/done/"))
+
+
+def test_lockout_page_explains_what_to_do(client, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("registration/locked_out.html", request=RequestFactory().get("/accounts/login/"))
+    assert "Too many failed login attempts; try again in an hour or contact staff" in html
+
+
+def test_500_page_never_shows_a_traceback():
+    response = pages.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Server error" in html and "Traceback" not in html
+
+
+def test_404_page_for_any_unknown_address(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Search the catalog" in response.content.decode()
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
