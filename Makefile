@@ -1,0 +1,82 @@
+# Development tasks. Nothing here needs more than Python 3.11+ on the machine:
+# the first target that needs the virtual environment creates it.
+#
+#   make run    set everything up, load the demo collection, serve http://127.0.0.1:8000/
+#   make test   the test suite (SQLite; again on PostgreSQL when DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Written after a successful install, so the environment is rebuilt only when
+# requirements.txt changes (or after `make clean`).
+INSTALLED := $(VENV)/.installed-requirements
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+
+# These targets are for a developer's machine: debug mode unless the caller says otherwise.
+export DJANGO_DEBUG ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help run migrate demo serve test lint collectstatic clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(INSTALLED): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Point the Makefile at another interpreter, e.g.: make run PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+run: migrate demo serve ## Install, migrate, load the demo collection and serve it
+
+migrate: $(INSTALLED) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: $(INSTALLED) ## Load the demo collection (the first artifacts, from the source report)
+	$(PY) manage.py load_demo
+
+serve: $(INSTALLED) ## Development server on HOST:PORT (default 127.0.0.1:8000)
+	@echo "Serving the archive at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests run when Debian's Chromium is installed; otherwise they are deselected
+# (not skipped inside the test) and a line says so. REQUIRE_BROWSER=1 (CI) makes a
+# missing Chromium an error instead.
+ifeq ($(wildcard $(CHROMIUM)),)
+BROWSER_SELECTION := -m "not browser"
+endif
+
+test: $(INSTALLED) ## Run the tests on SQLite, then on PostgreSQL if DATABASE_URL is set
+ifeq ($(wildcard $(CHROMIUM)),)
+ifeq ($(REQUIRE_BROWSER),1)
+	@echo "Browser tests are required but $(CHROMIUM) is missing: apt-get install chromium"; exit 1
+endif
+	@echo "NOTE: browser tests NOT run: $(CHROMIUM) is missing (install it with: sudo apt-get install chromium)."
+endif
+	@echo "== Tests on SQLite"
+	env -u DATABASE_URL $(PY) -m pytest $(BROWSER_SELECTION) $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Tests on the database in DATABASE_URL (test database: test_<name>)"; \
+		$(PY) -m pytest $(BROWSER_SELECTION) $(PYTEST_ARGS); \
+	else \
+		echo "NOTE: no PostgreSQL run: DATABASE_URL is not set (see README, Tests)."; \
+	fi
+ifeq ($(wildcard $(CHROMIUM)),)
+	@echo "NOTE: browser tests were NOT run: $(CHROMIUM) is missing (sudo apt-get install chromium)."
+endif
+
+lint: $(INSTALLED) ## Check the code with ruff
+	$(VENV)/bin/ruff check .
+
+collectstatic: $(INSTALLED) ## Collect static files exactly as production does (hashed, compressed)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-collectstatic-only} \
+		$(PY) manage.py collectstatic --noinput
+
+clean: ## Remove the virtual environment, collected static files and caches (keeps var/ data)
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

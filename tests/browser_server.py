@@ -1,0 +1,148 @@
+"""Run the archive in a subprocess, on a database of its own, for browser tests.
+
+Why a subprocess: custody events are append-only (database triggers refuse DELETE), so
+the test database cannot be flushed the way `live_server` needs. The server therefore
+gets a fresh database — a temporary SQLite file, or, when DATABASE_URL points at
+PostgreSQL, a temporary database created next to it — migrated and loaded with the
+demo collection, and everything is removed afterwards.
+"""
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60  # seconds for the server to answer its first request
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_admin(config: dict):
+    """An autocommit connection to the server's maintenance database."""
+    import psycopg
+
+    return psycopg.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+    )
+
+
+@contextmanager
+def temporary_database(workdir: Path):
+    """Yield a DATABASE_URL for an empty database that is removed on exit."""
+    base_url = os.environ.get("DATABASE_URL", "")
+    config = dj_database_url.parse(base_url) if base_url else {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        yield f"sqlite:///{workdir / 'archive.sqlite3'}"
+        return
+    from psycopg import sql
+
+    name = f"archive_browser_{secrets.token_hex(4)}"
+    with _postgres_admin(config) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(base_url)._replace(path="/" + name))
+    finally:
+        with _postgres_admin(config) as conn:
+            # FORCE: the server process may still hold pooled connections (PostgreSQL 13+).
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _manage(args: list[str], env: dict, log: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    log.write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise ServerError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(f"The server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (a URL we built, on 127.0.0.1)
+                return
+        except urllib.error.HTTPError:
+            return  # it answers; the test decides whether the answer is right
+        except OSError:
+            time.sleep(0.2)
+    raise ServerError(f"The server did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def running_archive():
+    """Yield the base URL (no trailing slash) of an archive loaded with the demo data."""
+    workdir = Path(tempfile.mkdtemp(prefix="archive-browser-"))
+    try:
+        with temporary_database(workdir) as database_url:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+            env.update(
+                DJANGO_SETTINGS_MODULE="artifacts.settings",
+                DJANGO_DEBUG="1",
+                DATABASE_URL=database_url,
+                MEDIA_ROOT=str(workdir / "media"),
+                DJANGO_STATIC_ROOT=str(workdir / "static"),
+            )
+            _manage(["migrate", "--noinput"], env, workdir / "migrate.log")
+            _manage(["load_demo"], env, workdir / "load_demo.log")
+            port = _free_port()
+            log = workdir / "server.log"
+            with log.open("w") as log_file:
+                process = subprocess.Popen(
+                    [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )
+                try:
+                    base_url = f"http://127.0.0.1:{port}"
+                    _wait_until_answering(base_url + "/", process, log)
+                    yield base_url
+                finally:
+                    _stop(process)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
