@@ -49,6 +49,13 @@ class Script(models.TextChoices):
     HANGUL = "Hang", "Hangul"
 
 
+class TextKind(models.TextChoices):
+    WHOLE = "whole", "Whole text or page"
+    EXCERPT = "excerpt", "Published excerpt"
+    FRAGMENT = "fragment", "Quoted fragment"
+    SUMMARY = "summary", "Source's summary (not the text's own words)"
+
+
 class AttributionConfidence(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     PROBABLE = "probable", "Probable"

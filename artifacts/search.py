@@ -59,6 +59,7 @@ def build_search_text(artifact) -> str:
     ]
     for text in artifact.texts.all():
         parts += [text.label, text.original_text, text.transliteration, text.translation, text.attributed_author]
+        parts.append(text.note)
     for phrase in artifact.phrases.all():
         parts += [phrase.original_text, phrase.transliteration, phrase.translation]
     for serial in artifact.serial_numbers.all():

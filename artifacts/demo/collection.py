@@ -39,6 +39,7 @@ from artifacts.choices import (
     ObjectCategory,
     PlacePrecision,
     PublicationStatus,
+    TextKind,
     VerificationStatus,
 )
 from artifacts.demo.shared import (
@@ -86,9 +87,9 @@ ARTIFACTS = [
         "languages": ["ko", "ru"],
         # Positions follow the report, not the sheet (see the description); originals are not published.
         "phrases": [
-            {"position": 1, "translation": "Resistance is futile.", "translation_source": POST},
-            {"position": 2, "translation": "Surrender.", "translation_source": POST},
-            {"position": 3, "translation": "You're all surrounded.", "translation_source": POST},
+            {"position": 1, "order_known": False, "translation": "Resistance is futile.", "translation_source": POST},
+            {"position": 2, "order_known": False, "translation": "Surrender.", "translation_source": POST},
+            {"position": 3, "order_known": False, "translation": "You're all surrounded.", "translation_source": POST},
         ],
         "custody": custody_from_the_dead(
             occurred="2025-01", as_reported="in January 2025", how="Taken off a dead North Korean soldier"
@@ -142,6 +143,7 @@ ARTIFACTS = [
             {
                 "position": 1,
                 "label": "Published line",
+                "kind": TextKind.EXCERPT,
                 "translation": "My fate is always shared with the motherland.",
                 "translation_source": REPORT,
                 "note": f"{NOT_PUBLISHED} The report does not name the translator.",
@@ -248,6 +250,7 @@ ARTIFACTS = [
                 "disperse combat teams into smaller units of two to three members could lead to significant "
                 "casualties from enemy drones and artillery.",
                 f"{TYPED_TRANSLATION_NOTE} Korean original not published.",
+                TextKind.EXCERPT,
             ),
             typed_text(
                 2,
@@ -256,6 +259,7 @@ ARTIFACTS = [
                 "The report's summary of the passage: some troops killed Ukrainian soldiers who tried to "
                 "surrender, which “prolonged the battle”. Only the quoted words are the documents' own, in "
                 f"translation. {TYPED_TRANSLATION_NOTE}",
+                TextKind.FRAGMENT,
             ),
             typed_text(
                 3,
@@ -263,6 +267,7 @@ ARTIFACTS = [
                 "",
                 "The report's summary of the passage: some troops repeatedly rushed to rescue wounded comrades, "
                 "causing further casualties. The documents' own words are not published.",
+                TextKind.SUMMARY,
             ),
             typed_text(
                 4,
@@ -272,6 +277,7 @@ ARTIFACTS = [
                 "The report's summary of the passage: some troops had not been provided “with crucial details "
                 "…”. Only the quoted words are the documents' own, in translation. "
                 f"{TYPED_TRANSLATION_NOTE}",
+                TextKind.FRAGMENT,
             ),
         ],
         "custody": [

@@ -9,6 +9,7 @@ from artifacts.choices import (
     CustodyEventType,
     PlacePrecision,
     PublicationStatus,
+    TextKind,
     VerificationStatus,
 )
 
@@ -146,6 +147,7 @@ def new_year_page(position, label, date_written):
     return {
         "position": position,
         "label": label,
+        "kind": TextKind.WHOLE,
         "translator": NEW_YEAR_TRANSLATOR,
         "date_written": date_written,
         "attributed_author": "Kim Jong Un",
@@ -160,6 +162,7 @@ def new_year_page(position, label, date_written):
 def new_year_excerpt(position, translation):
     return {
         "position": position,
+        "kind": TextKind.EXCERPT,
         "label": f"Published excerpt {position - 2}",
         "translation": translation,
         "translator": NEW_YEAR_TRANSLATOR,
@@ -177,10 +180,11 @@ KHAN_ROLE = "American philanthropist who supports Ukrainian special forces"
 TYPED_TRANSLATION_NOTE = f"Translated at the request of {KHAN}; the report does not name the translator."
 
 
-def typed_text(position, label, translation, note):
+def typed_text(position, label, translation, note, kind):
     return {
         "position": position,
         "label": label,
+        "kind": kind,
         "original_language": "ko",
         "translation": translation,
         "translation_source": REPORT if translation else "",

@@ -7,7 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from artifacts import edtf_dates
-from artifacts.choices import AttributionConfidence, Script
+from artifacts.choices import AttributionConfidence, Script, TextKind
 from artifacts.models.artifact import Artifact
 
 
@@ -17,6 +17,13 @@ class Text(models.Model):
     )
     position = models.PositiveIntegerField("position", default=0, help_text="Order on the detail page.")
     label = models.CharField("label", max_length=200, blank=True, help_text="e.g. “Published excerpt 1”.")
+    kind = models.CharField(
+        "kind of text",
+        max_length=10,
+        choices=TextKind.choices,
+        default=TextKind.WHOLE,
+        help_text="Whether this is the whole text, an excerpt, a quoted fragment, or only a source's summary.",
+    )
     original_text = models.TextField(
         "original transcription", blank=True, help_text="Exactly as written; empty if not published."
     )
@@ -68,7 +75,12 @@ class Phrase(models.Model):
         Artifact, on_delete=models.CASCADE, related_name="phrases", verbose_name="phrase list", help_text="List."
     )
     position = models.PositiveIntegerField(
-        "position on the list", help_text="Order in which the phrase appears on the object, if known."
+        "position", help_text="Order on the object when known; otherwise the order in the publishing source."
+    )
+    order_known = models.BooleanField(
+        "order on the object known",
+        default=True,
+        help_text="Untick when the position follows a source's order, not the order on the object.",
     )
     original_text = models.TextField("original text", blank=True, help_text="Empty if not published.")
     transliteration = models.TextField("transliteration", blank=True, help_text="Empty if not published.")
