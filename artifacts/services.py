@@ -43,6 +43,7 @@ def fill_photo_from_upload(*, photo: Photo, uploaded, prepared: imaging.Prepared
         remove_files(written)
         raise
     photo.sha256, photo.byte_size = info.sha256, info.byte_size
+    photo.original_name = (getattr(uploaded, "name", "") or "")[:255]
     photo.image_format, photo.width, photo.height, photo.exif = info.format, info.width, info.height, info.exif
     return written
 
@@ -195,7 +196,13 @@ def _append_event(*, artifact, payloads, written, fields) -> CustodyEvent:
             **fields,
         )
         validate_correction(fields["event_type"], fields["corrects"], locked)
-        event.full_clean(exclude=["entry_hash", "recorded_by", "artifact", "corrects"])
+        # Field validation only: sequence and hash uniqueness are guaranteed by the row lock
+        # above and enforced by the database, so the per-constraint queries would be wasted.
+        event.full_clean(
+            exclude=["entry_hash", "recorded_by", "artifact", "corrects"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         event.entry_hash = custody_chain.compute_hash(event, [digest for *_, digest in payloads])
         event.save(force_insert=True)
         for name, description, data, digest in payloads:

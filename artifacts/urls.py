@@ -3,12 +3,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from artifacts.sitemaps import SITEMAPS
-from artifacts.views import media, pages
+from artifacts.views import custody, media, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
     path("artifacts/<str:accession>/", pages.artifact_detail, name="artifact-detail"),
+    path("artifacts/<str:accession>/custody.json", custody.custody_record, name="custody-record"),
     path("preferences/graphic-content/", pages.graphic_preference, name="graphic-preference"),
     path("media/photos/<int:pk>/<str:kind>/", media.photo_file, name="photo-file"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -243,7 +243,7 @@ def test_sources_related_citation_and_update_date(client):
         f"“Phrase list.” Accession {artifact.accession_number}. Battlefield Artifacts Archive. "
         f"http://testserver{artifact.get_absolute_url()} (accessed "
     ) in html
-    assert "Last updated" in html
+    assert re.search(r"Last changed \d+ \w+ \d{4}, [\d:]+ UTC; 1 revision recorded", html)
 
 
 def test_internal_notes_are_for_staff_only(client, researcher, staff_user):
@@ -338,3 +338,29 @@ def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_detail_shows_chain_head_verification_and_custody_download(client):
+    from artifacts.choices import CustodyEventType
+    from tests.factories import make_custody_event
+
+    artifact = ArtifactFactory()
+    make_custody_event(artifact, event_type=CustodyEventType.RECOVERY)
+    last = make_custody_event(
+        artifact, event_type=CustodyEventType.FIXITY_CHECK, outcome="pass", note="PASS: 0 files and 1 custody events."
+    )
+    html = client.get(artifact.get_absolute_url()).content.decode()
+    assert "Chain verified" in html
+    assert last.entry_hash in html
+    assert "Last full fixity check" in html and "passed" in html
+    assert f"/artifacts/{artifact.accession_number}/custody.json" in html
+
+
+def test_detail_counts_revisions_of_the_record_and_its_children(client):
+    artifact = ArtifactFactory()
+    text = TextFactory(artifact=artifact)
+    text.translation = "Edited translation"
+    text.save()
+    html = client.get(artifact.get_absolute_url()).content.decode()
+    # The artifact's creation (plus its search-text refreshes are not history), the text's creation and edit.
+    assert "3 revisions recorded" in html

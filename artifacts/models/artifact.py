@@ -128,7 +128,10 @@ class Artifact(models.Model):
         "latest recovery day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date."
     )
     recovery_place = models.CharField(
-        "recovery place", max_length=200, blank=True, help_text="Only as precise as the source, e.g. “Kursk region, Russia”."
+        "recovery place",
+        max_length=200,
+        blank=True,
+        help_text="Only as precise as the source, e.g. “Kursk region, Russia”.",
     )
     recovery_place_precision = models.CharField(
         "precision of the place",
@@ -218,13 +221,6 @@ class Artifact(models.Model):
     def __str__(self):
         return f"{self.accession_number} {self.title}"
 
-    def get_absolute_url(self):
-        return reverse("artifact-detail", args=[self.accession_number])
-
-    @property
-    def recovery_date_in_words(self) -> str:
-        return edtf_dates.in_words(self.recovery_date)
-
     def save(self, *args, **kwargs):
         self.recovered_earliest, self.recovered_latest = edtf_dates.bounds(self.recovery_date)
         if not self.accession_number:
@@ -234,9 +230,17 @@ class Artifact(models.Model):
             return
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("artifact-detail", args=[self.accession_number])
+
+    @property
+    def recovery_date_in_words(self) -> str:
+        return edtf_dates.in_words(self.recovery_date)
 
 class SourceCitation(models.Model):
-    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, verbose_name="artifact", help_text="Cited artifact.")
+    artifact = models.ForeignKey(
+        Artifact, on_delete=models.CASCADE, verbose_name="artifact", help_text="Cited artifact."
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="source", help_text="The publication.")
     locator = models.CharField(
         "where in the source", max_length=200, blank=True, help_text="Page, paragraph or timestamp, if useful."

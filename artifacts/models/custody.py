@@ -116,6 +116,15 @@ class CustodyEvent(models.Model):
     def __str__(self):
         return f"{self.artifact.accession_number} #{self.sequence} {self.get_event_type_display()}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not kwargs.get("force_insert"):
+            # Only artifacts.services.record_custody_event inserts, with force_insert.
+            raise AppendOnlyError("Custody events are added with services.record_custody_event and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Custody events cannot be deleted: record a correction event instead.")
+
     @property
     def occurred_in_words(self) -> str:
         return edtf_dates.in_words(self.occurred)
@@ -127,15 +136,6 @@ class CustodyEvent(models.Model):
     @property
     def spectrum_term(self) -> str:
         return CUSTODY_TERM_MAP[self.event_type][1]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not kwargs.get("force_insert"):
-            # Only artifacts.services.record_custody_event inserts, with force_insert.
-            raise AppendOnlyError("Custody events are added with services.record_custody_event and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Custody events cannot be deleted: record a correction event instead.")
 
 
 def attachment_path(instance, filename):

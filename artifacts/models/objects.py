@@ -7,8 +7,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from artifacts.choices import AccessLevel, ObjectCategory, PersonalField
-from artifacts.querysets import PersonalDataQuerySet
 from artifacts.models.artifact import Artifact
+from artifacts.querysets import PersonalDataQuerySet
 
 _SERIAL_NOISE = re.compile(r"[\s\-‐‑‒–—_./]+")
 

@@ -68,6 +68,13 @@ class Photo(models.Model):
     )
     # The original, kept unchanged.
     original = models.FileField("original file", upload_to=original_path, max_length=200, help_text="As received.")
+    original_name = models.CharField(
+        "original file name",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The name the file had when it was received (e.g. DSC_0042.JPG); part of its provenance.",
+    )
     sha256 = models.CharField("SHA-256 of the original", max_length=64, editable=False, help_text="Hex digest.")
     byte_size = models.PositiveBigIntegerField("size in bytes", editable=False, help_text="Of the original.")
     image_format = models.CharField("format", max_length=10, editable=False, help_text="As decoded by Pillow.")
@@ -75,10 +82,14 @@ class Photo(models.Model):
     height = models.PositiveIntegerField("height (px)", editable=False, help_text="Of the original, as stored.")
     exif = models.JSONField("EXIF metadata", default=dict, blank=True, editable=False, help_text="From the original.")
     # Derivatives, metadata-free.
-    thumbnail = models.FileField("thumbnail", upload_to=derivative_path, max_length=200, editable=False, help_text="~400 px.")
+    thumbnail = models.FileField(
+        "thumbnail", upload_to=derivative_path, max_length=200, editable=False, help_text="~400 px."
+    )
     thumbnail_width = models.PositiveIntegerField("thumbnail width", editable=False, help_text="Pixels.")
     thumbnail_height = models.PositiveIntegerField("thumbnail height", editable=False, help_text="Pixels.")
-    display = models.FileField("display image", upload_to=derivative_path, max_length=200, editable=False, help_text="~1600 px.")
+    display = models.FileField(
+        "display image", upload_to=derivative_path, max_length=200, editable=False, help_text="~1600 px."
+    )
     display_width = models.PositiveIntegerField("display width", editable=False, help_text="Pixels.")
     display_height = models.PositiveIntegerField("display height", editable=False, help_text="Pixels.")
     uploaded_by = models.ForeignKey(

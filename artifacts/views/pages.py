@@ -19,11 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
+from artifacts import custody_record, fixity
 from artifacts.access import sees_drafts
-from artifacts.choices import ArtifactType, RelationType
+from artifacts.choices import ArtifactType, CustodyEventType, RelationType
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
 from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
+from artifacts.revisions import history_summary
 from artifacts.templatetags.archive import archive_name
 
 logger = logging.getLogger(__name__)
@@ -247,6 +249,8 @@ def artifact_detail(request, accession):
     )
     context = {
         "artifact": artifact,
+        "integrity": _integrity(artifact, custody),
+        "history": history_summary(artifact),
         "photos": photos,
         "any_hidden": any(photo.hidden for photo in photos),
         "any_graphic": artifact.graphic_content or any(photo.graphic_content for photo in photos),
@@ -267,6 +271,20 @@ def artifact_detail(request, accession):
         "staff_view": sees_drafts(user),
     }
     return render(request, "artifacts/artifact_detail.html", context)
+
+
+def _integrity(artifact, custody) -> dict:
+    """Recompute the hash chain now (cheap: a few events) and report the last full fixity
+    check, which also re-hashed the files."""
+    problems = custody_record.verify_events([fixity.event_document(e) for e in custody], artifact.accession_number)
+    checks = [e for e in custody if e.event_type == CustodyEventType.FIXITY_CHECK]
+    return {
+        "chain_head": custody[-1].entry_hash if custody else "",
+        "chain_ok": not problems,
+        "problems": problems,
+        "checked_at": timezone.now(),
+        "last_fixity": checks[-1] if checks else None,
+    }
 
 
 @require_POST

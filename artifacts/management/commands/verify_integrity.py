@@ -14,7 +14,6 @@ from artifacts import fixity, services
 from artifacts.choices import CustodyEventType
 from artifacts.models import Artifact
 
-
 CHUNK = 500
 
 

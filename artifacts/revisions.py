@@ -1,0 +1,23 @@
+"""The edit history of a record, summarised for its public page.
+
+django-simple-history keeps a row per change of the artifact and of each child model;
+the page shows how many revisions exist and when the record last changed, counting
+the children too, since an edited translation is an edit of the record.
+"""
+
+from django.db.models import Count, Max
+
+from artifacts.models import Artifact, MilitaryIDDetails, ObjectDetails, Photo, Phrase, SerialNumber, Text
+
+CHILD_MODELS = (Text, Phrase, Photo, SerialNumber, ObjectDetails, MilitaryIDDetails)
+
+
+def history_summary(artifact: Artifact) -> dict:
+    """{"revisions": n, "last_changed": datetime or None} over the artifact and its children.
+
+    Personal data is left out on purpose: even a count of its edits is not for the public."""
+    totals = [artifact.history.aggregate(n=Count("pk"), last=Max("history_date"))]
+    for model in CHILD_MODELS:
+        totals.append(model.history.filter(artifact_id=artifact.pk).aggregate(n=Count("pk"), last=Max("history_date")))
+    dates = [t["last"] for t in totals if t["last"]]
+    return {"revisions": sum(t["n"] for t in totals), "last_changed": max(dates) if dates else artifact.updated_at}
