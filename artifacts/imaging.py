@@ -163,7 +163,9 @@ def _json_safe(value):
         return value
     try:
         number = float(value)
-    except (TypeError, ValueError, ZeroDivisionError):
+    except ZeroDivisionError:
+        return None  # a 0/0 rational: the camera did not state the value
+    except (TypeError, ValueError):
         return str(value).replace("\x00", "")
     # JSON (and PostgreSQL's jsonb) has no NaN or infinity; a 0/0 rational is “not stated”.
     return number if math.isfinite(number) else None
