@@ -12,12 +12,18 @@ from artifacts.models import Artifact, MilitaryIDDetails, ObjectDetails, Photo, 
 CHILD_MODELS = (Text, Phrase, Photo, SerialNumber, ObjectDetails, MilitaryIDDetails)
 
 
-def history_summary(artifact: Artifact) -> dict:
-    """{"revisions": n, "last_changed": datetime or None} over the artifact and its children.
+def history_summary(artifact: Artifact, user) -> dict:
+    """{"revisions": n, "last_changed": datetime or None} over the artifact and the children
+    this user may see.
 
-    Personal data is left out on purpose: even a count of its edits is not for the public."""
+    Personal data is left out on purpose, and photos the user may not see are too: even a
+    count of their edits would reveal that they exist."""
     totals = [artifact.history.aggregate(n=Count("pk"), last=Max("history_date"))]
     for model in CHILD_MODELS:
-        totals.append(model.history.filter(artifact_id=artifact.pk).aggregate(n=Count("pk"), last=Max("history_date")))
+        rows = model.history.filter(artifact_id=artifact.pk)
+        if model is Photo:
+            visible = Photo.objects.visible_to(user).filter(artifact=artifact).values("pk")
+            rows = rows.filter(id__in=visible)
+        totals.append(rows.aggregate(n=Count("pk"), last=Max("history_date")))
     dates = [t["last"] for t in totals if t["last"]]
     return {"revisions": sum(t["n"] for t in totals), "last_changed": max(dates) if dates else artifact.updated_at}

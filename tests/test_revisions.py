@@ -22,7 +22,7 @@ def test_every_change_to_a_record_or_its_children_is_kept_with_old_and_new_value
     assert [change.field for change in delta.changes] == ["translation"]
     assert [h.title for h in artifact.history.order_by("history_date")] == ["Booklet", "Booklet of song lyrics"]
 
-    summary = history_summary(artifact)
+    summary = history_summary(artifact, None)
     # artifact: create + edit; text: create + edit; photo: create
     assert summary["revisions"] == 5
     assert summary["last_changed"] == artifact.history.latest("history_date").history_date

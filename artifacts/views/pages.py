@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
-from artifacts import custody_record, fixity
+from artifacts import citations, custody_record, exports, fixity
 from artifacts.access import sees_drafts
 from artifacts.choices import ArtifactType, CustodyEventType, RelationType
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
 from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
+from artifacts.paging import CappedPaginator, count_results
 from artifacts.revisions import history_summary
-from artifacts.templatetags.archive import archive_name
+from artifacts.search import attach_highlights
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,12 @@ def _page(paginator: Paginator, raw: str | None, notices: list[str]):
             if number < 1:
                 notices.append("Page numbers start at 1; showing the first page.")
                 number = 1
+            elif number > paginator.num_pages and paginator.capped:
+                notices.append(
+                    f"Only the first {paginator.pageable_label} results can be paged through; showing the last "
+                    "of those pages. Narrow the search or change the sort to reach the others."
+                )
+                number = paginator.num_pages
             elif number > paginator.num_pages:
                 notices.append(
                     f"There is no page {number:,}: these results fill {paginator.num_pages:,}; showing the last."
@@ -120,7 +127,9 @@ def _filter_errors(form) -> list[str]:
     return errors
 
 
-def catalog(request):
+def catalog(request, download=None):
+    """The catalog page, or with ?format=csv|json (or /artifacts.csv) the same results as a
+    download: every page of them, from the same queryset."""
     user = request.user
     base = Artifact.objects.visible_to(user).with_photo_flags(user)
     filterset = catalog_filter(request.GET, base)
@@ -134,10 +143,21 @@ def catalog(request):
     sort, ordering = order_for(requested_sort, query)
     per_page = _per_page(request.GET.get("per_page"), notices)
 
-    paginator = Paginator(filterset.qs.order_by(*ordering), per_page)
+    results = filterset.qs.order_by(*ordering)
+    download = download or request.GET.get("format")
+    if download in exports.FORMATS:
+        if filterset.form.errors:
+            return exports.refused(_filter_errors(filterset.form))
+        return exports.download(request, results, download)
+    if download:
+        notices.append(exports.notice_for(download))
+
+    paginator = CappedPaginator(results, per_page, count_results(filterset.qs))
     page = _page(paginator, request.GET.get("page"), notices)
     artifacts = list(page.object_list)
     attach_thumbnails(artifacts, request)
+    if query:
+        attach_highlights(artifacts, query)  # one query, whatever the page size
 
     sort_choices = [(key, label) for key, label in SORT_CHOICES if key != "relevance" or query]
     context = {
@@ -149,7 +169,7 @@ def catalog(request):
         "artifacts": artifacts,
         "facets": build_facets(filterset, request.GET),
         "active_filters": active_filters(cleaned, request.GET),
-        "sentence": describe(paginator.count, cleaned, request.GET, SORTS[sort][0]),
+        "sentence": describe(paginator.total, cleaned, request.GET, SORTS[sort][0]),
         "sort": sort,
         "sort_choices": sort_choices,
         "per_page": per_page,
@@ -157,19 +177,29 @@ def catalog(request):
         "query": query,
         "graphic_hidden": any(artifact.thumbnail.hidden for artifact in artifacts),
         "show_graphic": shows_graphic(request),
+        "downloads": exports.links(request, filterset.form, paginator.total),
     }
     return render(request, "artifacts/catalog.html", context)
 
 
-def _personal_data(artifact, user) -> list[dict]:
+def _personal_data(artifact, user, texts) -> list[dict]:
     """Every personal datum's label; the value only where the viewer may see it. Values
-    the viewer may not see are never read from the database for this page."""
+    the viewer may not see are never read from the database for this page. Items found
+    inside one of the texts (a name in a letter) go to that text as `text.personal_items`,
+    to be withheld where the reader meets them; the rest are returned."""
     visible = dict(PersonalDatum.objects.visible_to(user).filter(artifact=artifact).values_list("pk", "value"))
-    items = artifact.personal_data.only("pk", "field").order_by("field", "pk")
-    return [
-        {"label": item.get_field_display(), "value": visible.get(item.pk), "withheld": item.pk not in visible}
-        for item in items
-    ]
+    items = artifact.personal_data.only("pk", "field", "text_id").order_by("field", "pk")
+    by_text = {text.pk: text for text in texts}
+    for text in texts:
+        text.personal_items = []
+    rest = []
+    for item in items:
+        entry = {"label": item.get_field_display(), "value": visible.get(item.pk), "withheld": item.pk not in visible}
+        if item.text_id in by_text:
+            by_text[item.text_id].personal_items.append(entry)
+        else:
+            rest.append(entry)
+    return rest
 
 
 def _related(artifact, user) -> list[dict]:
@@ -218,15 +248,11 @@ def _texts(artifact) -> list:
     return texts
 
 
-def citation(request, artifact) -> str:
-    url = request.build_absolute_uri(artifact.get_absolute_url())
-    accessed = timezone.localdate().strftime("%-d %B %Y")
-    title = artifact.title.rstrip(".")
-    return f"“{title}.” Accession {artifact.accession_number}. {archive_name()}. {url} (accessed {accessed})."
-
-
 def artifact_detail(request, accession):
     user = request.user
+    if "\x00" in accession:
+        # No accession number holds a NUL, and PostgreSQL refuses one in a query parameter.
+        raise Http404("No artifact with that accession number is available.")
     try:
         artifact = (
             Artifact.objects.visible_to(user)
@@ -247,26 +273,34 @@ def artifact_detail(request, accession):
         .prefetch_related("corrections", "attachments")
         .order_by("sequence")
     )
+    sources = list(SourceCitation.objects.filter(artifact=artifact).select_related("source"))
+    texts = _texts(artifact)
+    languages = list(artifact.languages.all())
+    shown_photos = [photo for photo in photos if not photo.hidden]
+    metadata = citations.json_ld(
+        artifact, request, sources=sources, photos=shown_photos, texts=texts, languages=languages
+    )
     context = {
         "artifact": artifact,
         "integrity": _integrity(artifact, custody),
-        "history": history_summary(artifact),
+        "history": history_summary(artifact, user),
         "photos": photos,
         "any_hidden": any(photo.hidden for photo in photos),
         "any_graphic": artifact.graphic_content or any(photo.graphic_content for photo in photos),
         "show_graphic": revealed,
-        "texts": _texts(artifact),
+        "texts": texts,
         "phrases": phrases,
         "phrase_note": _phrase_note(artifact, len(phrases)),
         "military_id": getattr(artifact, "military_id", None),
         "object_details": getattr(artifact, "object_details", None),
         "serial_numbers": list(artifact.serial_numbers.all()),
-        "personal_data": _personal_data(artifact, user),
+        "personal_data": _personal_data(artifact, user, texts),
         "custody": custody,
-        "citations": list(SourceCitation.objects.filter(artifact=artifact).select_related("source")),
+        "citations": sources,
         "related": _related(artifact, user),
-        "citation": citation(request, artifact),
-        "languages": list(artifact.languages.all()),
+        "cite": citations.for_artifact(artifact, request),
+        "json_ld": citations.json_ld_script(metadata),
+        "languages": languages,
         # Staff-level viewers: the same test that reveals drafts reveals internal notes.
         "staff_view": sees_drafts(user),
     }
@@ -292,12 +326,14 @@ def graphic_preference(request):
     """Show or hide graphic images for the rest of the session. A POST form, so it works
     without JavaScript and a link crawler can never flip it."""
     request.session[GRAPHIC_SESSION_KEY] = request.POST.get("show") == "1"
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    # Back to the page the form was on, and only ever to a path on this site. The checked
+    # (stripped) value is the one used, and it is never passed to redirect(), which would
+    # try any plain word as a URL pattern name and fail on it.
+    target = request.POST.get("next", "").strip()
+    host, secure = request.get_host(), request.is_secure()
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, {host}, require_https=secure)):
         target = reverse("home")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 def robots_txt(request):
