@@ -12,18 +12,19 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, OrderBy
 
+from artifacts import search
 from artifacts.choices import ArtifactType, VerificationStatus
 
 MAX_FREE_VALUES = 20
 MAX_FREE_VALUE_LENGTH = 200
 
 # Sort keys as they appear in the URL → (label for the sentence, ORDER BY).
-# Search is substring matching, so every hit matches equally well: "relevance" is
-# accession order until a ranked search exists (only this table changes then).
+# "relevance" orders by the search rank (see order_for); ties, and the records of a
+# search that ranks nothing (only exclusions), follow accession order.
 SORTS = {
-    "relevance": ("accession number", ("accession_number",)),
+    "relevance": ("relevance", ("accession_number",)),
     "accession": ("accession number", ("accession_number",)),
     "recovered": (
         "recovery date, earliest first",
@@ -97,6 +98,9 @@ class FreeValuesField(forms.MultipleChoiceField):
             raise forms.ValidationError(f"Choose at most {MAX_FREE_VALUES} values.", code="too_many")
         if any(len(v) > MAX_FREE_VALUE_LENGTH for v in value):
             raise forms.ValidationError("That value is too long to be a place or unit name.", code="too_long")
+        if any("\x00" in v for v in value):
+            # No name holds one, and PostgreSQL refuses a NUL in a query parameter.
+            raise forms.ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
 
 
 class FreeValuesFilter(django_filters.MultipleChoiceFilter):
@@ -204,6 +208,9 @@ def order_for(sort: str, query: str) -> tuple[str, tuple]:
     query; without one the catalog falls back to accession order."""
     if sort not in SORTS or (sort == "relevance" and not query):
         sort = "relevance" if query else "accession"
+    if sort == "relevance":
+        # An expression rather than an annotation, so any queryset can be ordered by it.
+        return sort, (OrderBy(search.rank_expression(query), descending=True), "accession_number")
     return sort, SORTS[sort][1]
 
 

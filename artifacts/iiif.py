@@ -179,6 +179,8 @@ def _is_public(artifact: Artifact, photos: list[Photo], user) -> bool:
 @require_safe
 def manifest_view(request, accession):
     user = request.user
+    if "\x00" in accession:  # PostgreSQL refuses NUL in a query; no accession holds one
+        raise Http404("No artifact with that accession number is available.")
     try:
         artifact = Artifact.objects.visible_to(user).get(accession_number=accession)
     except Artifact.DoesNotExist:

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "artifacts",
 ]
 
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "artifacts.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +164,14 @@ MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 # Upload limits, enforced on the decoded image, not on the declared type.
 ARCHIVE_MAX_UPLOAD_BYTES = env_int("ARCHIVE_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)
 ARCHIVE_MAX_IMAGE_PIXELS = env_int("ARCHIVE_MAX_IMAGE_PIXELS", 100_000_000)
+
+# OAI-PMH harvesting (artifacts/oai/). Every OAI identifier is oai:<namespace>:<accession>;
+# set the namespace to the site's domain so identifiers outlive a change of host name
+# (empty: the host name each request was made to).
+ARCHIVE_OAI_NAMESPACE = os.environ.get("ARCHIVE_OAI_NAMESPACE", "").strip()
+ARCHIVE_OAI_ADMIN_EMAILS = env_list("ARCHIVE_OAI_ADMIN_EMAILS")  # empty: DEFAULT_FROM_EMAIL
+ARCHIVE_OAI_PAGE_SIZE = env_int("ARCHIVE_OAI_PAGE_SIZE", 100)
+ARCHIVE_OAI_TOKEN_HOURS = env_int("ARCHIVE_OAI_TOKEN_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -182,6 +193,33 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "artifacts.middleware.axes_username"
+
+# The read-only JSON API (artifacts/api/). JSON only: the documentation page is rendered
+# on the server from the schema, so no JavaScript client (and no inline script) is needed.
+# Sessions serve the browser; HTTP Basic lets a researcher's script sign in (over HTTPS,
+# and django-axes locks an account out after repeated failures, as for the login form).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Basic first, so that wrong credentials answer 401 with a WWW-Authenticate challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Who sees what is decided by visible_to(user) in every query, not by a permission class.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Battlefield Artifacts Archive API",
+    "DESCRIPTION": "Read-only access to the archive's catalog and records, under the same access rules as "
+    "its pages: anonymous requests see public records; researchers and staff sign in.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}
 
 # Security headers. The CSP allows no inline script or style anywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -199,3 +199,21 @@ def test_restricted_material_is_not_cached_by_shared_caches(client, researcher):
     response = client.get(reverse("photo-file", args=[photo.pk, "display"]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store" and "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_null_characters_in_admin_and_login_requests_get_a_clear_400(client, staff_user):
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and b"null character" in response.content
+    client.force_login(staff_user)
+    response = client.get("/admin/artifacts/artifact/", {"q": "rifle\x00"})
+    assert response.status_code == 400 and b"null character" in response.content
+
+
+@pytest.mark.django_db
+def test_an_overlong_user_name_is_an_ordinary_failed_login(client):
+    response = client.post("/accounts/login/", {"username": "u" * 1000, "password": "wrong"})
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert len(AccessAttempt.objects.get().username) == 255

@@ -157,7 +157,7 @@ def make_identifier(request, accession: str) -> str:
 
 def accession_of(request, identifier: str) -> str | None:
     prefix = f"oai:{namespace(request)}:"
-    if not identifier.startswith(prefix):
+    if not identifier.startswith(prefix) or "\x00" in identifier:
         return None
     return identifier[len(prefix) :] or None
 

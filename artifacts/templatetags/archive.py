@@ -1,5 +1,7 @@
 """Template helpers for the archive's pages."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,3 +36,22 @@ def edtf_in_words(value: str) -> str:
         return edtf_dates.in_words(value)
     except (ValidationError, ValueError, IndexError):
         return value
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+@register.filter
+def web_url(value) -> str:
+    """The address if it is an http(s) URL, else "". Only these become links: a source
+    imported or loaded without the form's validation could hold `javascript:` or `data:`,
+    and a browser ignores tabs, newlines and leading control characters when it reads a
+    scheme, so anything holding those is refused too."""
+    value = (value or "").strip()
+    if not value or any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return ""
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return ""
+    return value if scheme.lower() in WEB_SCHEMES else ""

@@ -9,6 +9,9 @@ from artifacts.models import Artifact, Photo
 
 
 def custody_record(request, accession):
+    if "\x00" in accession:
+        # No accession number holds a NUL, and PostgreSQL refuses one in a query parameter.
+        raise Http404("No such artifact.")
     try:
         artifact = Artifact.objects.visible_to(request.user).get(accession_number=accession)
     except Artifact.DoesNotExist:
