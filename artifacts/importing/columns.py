@@ -1,0 +1,271 @@
+"""The import format: every column, what it holds, and how a cell becomes a value.
+
+One table drives the header check, the row validator and the admin page's column list, so
+they cannot drift apart. Artifact columns are derived from the model's own fields (their
+kind, choices and help text); the rest describe the parts entered with an artifact.
+
+A cell left empty (or a JSON value of null) means “nothing given”: a new artifact gets the
+field's default, an existing one keeps what it has. An import never blanks a field.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from artifacts.choices import AccessLevel, ObjectCategory
+from artifacts.models import Artifact
+
+MISSING = object()  # an empty cell: no value given
+LIST_SEPARATOR = ";"
+TRUE_WORDS = {"true", "yes", "y", "1"}
+FALSE_WORDS = {"false", "no", "n", "0"}
+
+# Fields of the record a file may set, in the order of the admin form.
+ARTIFACT_FIELDS = [
+    "title",
+    "artifact_type",
+    "description",
+    "materials",
+    "dimensions",
+    "condition",
+    "item_count",
+    "recovery_date",
+    "recovery_date_as_reported",
+    "recovery_place",
+    "recovery_place_precision",
+    "recovery_circumstances",
+    "recovering_unit",
+    "current_custodian",
+    "provenance",
+    "verification_status",
+    "verification_assessed_by",
+    "verification_statement",
+    "status",
+    "access_level",
+    "graphic_content",
+    "internal_notes",
+]
+REQUIRED_FOR_NEW = ("title", "artifact_type")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, choice, access, int, bool, date, list
+    help: str
+    choices: object = None  # a Choices class, or (value, label) pairs as _Choice
+
+
+def _field_choices(field: models.Field):
+    # Model fields keep only (value, label) pairs; rebuild a lookup the converters understand.
+    return [_Choice(value, label) for value, label in field.choices]
+
+
+@dataclass(frozen=True)
+class _Choice:
+    value: str
+    label: str
+
+    @property
+    def name(self) -> str:
+        return str(self.value)
+
+
+def _artifact_column(name: str) -> Column:
+    field = Artifact._meta.get_field(name)
+    if name == "access_level":
+        kind = "access"
+    elif field.choices:
+        kind = "choice"
+    elif isinstance(field, models.BooleanField):
+        kind = "bool"
+    elif isinstance(field, models.IntegerField):
+        kind = "int"
+    else:
+        kind = "text"
+    return Column(name, kind, str(field.help_text), _field_choices(field) if kind == "choice" else None)
+
+
+# Sub-records written as flat CSV columns: prefix + the sub-record's field name.
+SOURCE_COLUMNS = {
+    "source_title": Column("source_title", "text", "Title of the publication reporting the artifact."),
+    "source_publisher": Column("source_publisher", "text", "Its publisher, e.g. The Washington Post."),
+    "source_author": Column("source_author", "text", "Author(s), if stated."),
+    "source_date": Column("source_date", "date", "Publication date, YYYY-MM-DD."),
+    "source_url": Column("source_url", "text", "Permanent address of the publication."),
+    "source_archived_url": Column("source_archived_url", "text", "A web-archive capture of it."),
+    "source_dateline": Column("source_dateline", "text", "Where it was filed from, as printed."),
+    "source_locator": Column("source_locator", "text", "Page, paragraph or timestamp in the source."),
+}
+OBJECT_COLUMNS = {
+    "object_category": Column("object_category", "choice", "Kind of weapon or gear.", ObjectCategory),
+    "object_manufacturer": Column("object_manufacturer", "text", "Manufacturer, if known."),
+    "object_model": Column("object_model", "text", "Model, if known."),
+    "object_calibre": Column("object_calibre", "text", "Weapons only, e.g. 5.45×39 mm."),
+    "object_country_of_manufacture": Column("object_country_of_manufacture", "text", "As reported or marked."),
+    "object_markings": Column("object_markings", "text", "Stamps, proof marks, inscriptions."),
+}
+MILITARY_ID_COLUMNS = {
+    "military_id_document_type": Column("military_id_document_type", "text", "Document type, as printed."),
+    "military_id_issuing_authority": Column("military_id_issuing_authority", "text", "Who issued it."),
+    "military_id_issued_on": Column("military_id_issued_on", "text", "Date of issue (EDTF)."),
+}
+PHOTO_COLUMNS = {
+    "photos": Column("photos", "list", "Image file names, separated by ;, found in the photos folder or ZIP."),
+    "photo_captions": Column("photo_captions", "list", "One caption per file, in the same order, separated by ;."),
+    "photo_credit": Column("photo_credit", "text", "Photographer or rights holder of the row's photos."),
+    "photo_date_taken": Column("photo_date_taken", "date", "Date the row's photos were taken, YYYY-MM-DD."),
+    "photo_access_level": Column("photo_access_level", "access", "Who may see the row's photos.", AccessLevel),
+    "photo_shows_personal_data": Column(
+        "photo_shows_personal_data", "bool", "The photos show faces or personal data (never public)."
+    ),
+    "photo_graphic_content": Column("photo_graphic_content", "bool", "The photos are graphic."),
+    "photo_is_illustration": Column(
+        "photo_is_illustration", "bool", "The images are illustrations, not photographs of the artifact."
+    ),
+}
+COLUMNS: dict[str, Column] = {
+    "accession_number": Column(
+        "accession_number", "text", "Empty: create a new artifact. Given: update the artifact with this number."
+    ),
+    **{name: _artifact_column(name) for name in ARTIFACT_FIELDS},
+    "languages": Column("languages", "list", "Language codes of what is written on it, separated by ;, e.g. ko;ru."),
+    "serial_numbers": Column("serial_numbers", "list", "Serial numbers exactly as marked, separated by ;."),
+    **SOURCE_COLUMNS,
+    **OBJECT_COLUMNS,
+    **MILITARY_ID_COLUMNS,
+    **PHOTO_COLUMNS,
+}
+# JSON only: arrays of objects (or one object) nested in a record.
+NESTED_KEYS = ("sources", "texts", "phrases", "object_details", "military_id")
+
+
+def normalize_header(name: str) -> str:
+    """“Recovery date” and “recovery-date” both mean recovery_date."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def split_list(value) -> list[str]:
+    """“a.jpg; b.jpg” → ["a.jpg", "b.jpg"]. A backslash keeps a ; inside an item (“a\\;b”).
+    JSON may give a real array instead."""
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if not isinstance(item, str | int):
+                raise ValidationError("Expected a list of text values.", code="invalid")
+            items.append(str(item).strip())
+        return [item for item in items if item]
+    items, current, chars = [], [], iter(_text(value))
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            current.append(following if following == LIST_SEPARATOR else char + following)
+        elif char == LIST_SEPARATOR:
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current).strip())
+    return [item for item in items if item]
+
+
+def _text(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValidationError("Expected text, found %(found)s.", params={"found": type(value).__name__})
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _choice(value, choices) -> str | int:
+    wanted = _text(value).casefold()
+    for member in choices:
+        names = {str(member.value).casefold(), str(member.label).casefold(), member.name.casefold()}
+        if wanted in names:
+            return member.value
+    allowed = ", ".join(str(member.value) for member in choices)
+    raise ValidationError(
+        "“%(value)s” is not one of: %(allowed)s (the labels shown in the admin are accepted too).",
+        params={"value": _text(value), "allowed": allowed},
+        code="invalid_choice",
+    )
+
+
+def _access(value) -> int:
+    wanted = _text(value).casefold()
+    for member in AccessLevel:
+        if wanted in {member.name.casefold(), member.label.casefold()}:
+            return member.value
+    raise ValidationError(
+        "“%(value)s” is not an access level: use public, researchers or staff.",
+        params={"value": _text(value)},
+        code="invalid_choice",
+    )
+
+
+def _int(value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = _text(value)
+        if not text.isdigit():
+            raise ValidationError("“%(value)s” is not a whole number.", params={"value": text}, code="invalid")
+        number = int(text)
+    if number < 0:
+        raise ValidationError("“%(value)s” is negative.", params={"value": number}, code="invalid")
+    return number
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).casefold()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValidationError("“%(value)s” is not yes or no (use true/false, yes/no or 1/0).", params={"value": text})
+
+
+def _date(value) -> datetime.date:
+    text = _text(value)
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            "“%(value)s” is not a calendar date in the form YYYY-MM-DD.", params={"value": text}, code="invalid"
+        ) from None
+
+
+CONVERTERS = {"text": _text, "int": _int, "bool": _bool, "date": _date, "list": split_list, "access": _access}
+
+
+def convert(column: Column, value):
+    """The Python value of one cell, MISSING for an empty one; ValidationError if unusable."""
+    if is_empty(value):
+        return MISSING
+    if column.kind == "choice":
+        return _choice(value, column.choices)
+    return CONVERTERS[column.kind](value)
+
+
+def convert_field(field: models.Field, value):
+    """A value for a model field inside a nested JSON object (a text, phrase, source…),
+    converted by the field's kind: choice labels, yes/no and ISO dates are accepted."""
+    if is_empty(value):
+        return MISSING
+    if field.name == "access_level":
+        return _access(value)
+    if field.choices:
+        return _choice(value, _field_choices(field))
+    if isinstance(field, models.BooleanField):
+        return _bool(value)
+    if isinstance(field, models.IntegerField):
+        return _int(value)
+    if isinstance(field, models.DateField):
+        return _date(value)
+    return _text(value)

@@ -1,0 +1,217 @@
+"""Check one row of an import completely, without writing anything.
+
+The same function serves both passes of an import: the check of the whole file before
+anything is written, and the write itself (which re-reads the file rather than holding
+10,000 rows in memory). So what is written is exactly what was checked.
+
+Artifact fields are checked by the model's own full_clean on an unsaved instance (a new
+one, or the stored record with the row's changes applied): lengths, choices, EDTF dates
+and numbers are validated exactly as the admin form validates them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from artifacts.importing import parts
+from artifacts.importing.columns import ARTIFACT_FIELDS, COLUMNS, MISSING, REQUIRED_FOR_NEW, convert, is_empty
+from artifacts.importing.formats import check_columns
+from artifacts.importing.parts import Parts
+from artifacts.importing.report import Problem
+from artifacts.models import Artifact, Language, Photo, Phrase, SerialNumber, Text
+
+# Columns checked here; the parts (sources, details, photos) check their own.
+OWN_COLUMNS = {"accession_number", "languages", "serial_numbers", *ARTIFACT_FIELDS}
+
+
+@dataclass
+class RowPlan:
+    """What one valid row will write."""
+
+    row: int
+    artifact: Artifact  # unsaved changes applied; a new instance when is_new
+    is_new: bool
+    changed_fields: list[str] = field(default_factory=list)
+    languages: list[Language] | None = None  # None: leave as they are
+    new_serials: list[str] = field(default_factory=list)
+    parts: Parts = field(default_factory=Parts)
+
+    @property
+    def may_change(self) -> bool:
+        """Whether writing the row can change anything (a citation or text it gives may
+        still turn out to be stored already; the write counts exactly)."""
+        given = self.parts
+        return bool(
+            self.is_new
+            or self.changed_fields
+            or self.languages is not None
+            or self.new_serials
+            or given.sources
+            or given.details
+            or given.texts
+            or given.phrases
+            or any(not photo.already_present for photo in given.photos)
+        )
+
+
+class RowValidator:
+    def __init__(self, *, photos, may_update: bool = True, may_add_photos: bool = True):
+        self.photos = photos
+        self.may_update = may_update
+        self.may_add_photos = may_add_photos
+        self.languages = {language.code.casefold(): language for language in Language.objects.all()}
+        self.first_row_of: dict[str, int] = {}
+        self.existing: dict[str, Artifact] = {}
+        self.existing_shas: dict[int, set[str]] = {}
+        self.thorough = True
+
+    def start_pass(self, *, thorough: bool) -> None:
+        """`thorough=False` for the writing pass: the checks that depend only on the row's
+        own values (model field validation, EDTF, lengths) passed in the first pass and are
+        not repeated; everything that depends on the database is checked again."""
+        self.first_row_of.clear()
+        self.thorough = thorough
+
+    def load_existing(self, records: list[tuple[int, dict]]) -> None:
+        """Fetch the stored artifacts a chunk of rows names, with what the checks compare
+        against, in a handful of queries instead of several per row."""
+        wanted = set()
+        for _, raw in records:
+            value = raw.get("accession_number")
+            if isinstance(value, str) and value.strip():
+                wanted.add(value.strip())
+        found = Artifact.objects.filter(accession_number__in=wanted).prefetch_related("languages", "serial_numbers")
+        self.existing = {artifact.accession_number: artifact for artifact in found}
+        self.existing_shas = {}
+        ids = [artifact.pk for artifact in self.existing.values()]
+        for artifact_id, sha256 in Photo.objects.filter(artifact_id__in=ids).values_list("artifact_id", "sha256"):
+            self.existing_shas.setdefault(artifact_id, set()).add(sha256)
+
+    def validate(self, row: int, raw: dict) -> tuple[RowPlan | None, list[Problem]]:
+        problems: list[Problem] = []
+
+        def add(column, message) -> None:
+            problems.append(Problem(row, column, str(message)))
+
+        if None in raw:
+            if not raw.keys() - {None}:
+                add(None, "each record must be a JSON object with named fields.")
+                return None, problems
+            add(
+                None,
+                "the row has values outside the named columns (a stray separator, an unquoted comma, or a "
+                "column without a name in the header?).",
+            )
+        problems += check_columns([key for key in raw if key is not None], row=row, nested_allowed=True)
+        values = {}
+        for key, value in raw.items():
+            if key in OWN_COLUMNS:
+                try:
+                    converted = convert(COLUMNS[key], value)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        add(key, message)
+                    continue
+                if converted is not MISSING:
+                    values[key] = converted
+        artifact, is_new = self._artifact(row, raw, values, add)
+        plan = RowPlan(row=row, artifact=artifact, is_new=is_new)
+        self._fields(plan, values, problems, add)
+        self._languages(plan, values, add)
+        self._serials(plan, values, add)
+        plan.parts.sources = parts.check_sources(raw, add)
+        plan.parts.details = parts.check_details(raw, add, thorough=self.thorough)
+        plan.parts.texts = parts.check_ordered(raw, "texts", Text, parts.TEXT_KEYS, add, thorough=self.thorough)
+        plan.parts.phrases = parts.check_ordered(raw, "phrases", Phrase, parts.PHRASE_KEYS, add, thorough=self.thorough)
+        shas = self.existing_shas.get(artifact.pk, set()) if not is_new else set()
+        plan.parts.photos = parts.check_photos(
+            raw, self.photos, add, existing_shas=shas, may_add=self.may_add_photos, thorough=self.thorough
+        )
+        return (None if problems else plan), problems
+
+    def _artifact(self, row: int, raw: dict, values: dict, add) -> tuple[Artifact, bool]:
+        accession = values.get("accession_number")
+        if not accession:
+            for name in REQUIRED_FOR_NEW:
+                if is_empty(raw.get(name)):
+                    add(
+                        name,
+                        "required: a row without an accession number creates an artifact, which needs a "
+                        "title and a type.",
+                    )
+            return Artifact(), True
+        if accession in self.first_row_of:
+            add(
+                "accession_number",
+                f"“{accession}” is also in row {self.first_row_of[accession]}; an artifact may appear only once "
+                "in a file.",
+            )
+        else:
+            self.first_row_of[accession] = row
+        artifact = self.existing.get(accession)
+        if artifact is None:
+            add(
+                "accession_number",
+                f"no artifact has the accession number “{accession}”. To create a new artifact, leave the cell "
+                "empty: numbers are assigned by the archive.",
+            )
+            return Artifact(), False
+        if not self.may_update:
+            add("accession_number", "your account may add artifacts but not change existing ones.")
+        return artifact, False
+
+    def _fields(self, plan: RowPlan, values: dict, problems: list[Problem], add) -> None:
+        artifact = plan.artifact
+        for name in ARTIFACT_FIELDS:
+            if name in values:
+                if getattr(artifact, name) != values[name]:
+                    plan.changed_fields.append(name)
+                setattr(artifact, name, values[name])
+        reported = {p.column for p in problems}
+        exclude = ["accession_number", "search_text", *(name for name in ARTIFACT_FIELDS if name in reported)]
+        if not plan.is_new and artifact.pk is None:
+            # The row names an artifact that does not exist (already reported): check only
+            # the values it gives, against a stand-in record.
+            exclude += [name for name in ARTIFACT_FIELDS if name not in values]
+        if not self.thorough:
+            return
+        try:
+            artifact.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    add(None if name == NON_FIELD_ERRORS else name, message)
+
+    def _languages(self, plan: RowPlan, values: dict, add) -> None:
+        if "languages" not in values:
+            return
+        chosen = []
+        for code in values["languages"]:
+            language = self.languages.get(code.casefold())
+            if language is None:
+                known = ", ".join(sorted(known.code for known in self.languages.values())) or "none yet"
+                add("languages", f"unknown language code “{code}” (known: {known}; add languages in the admin).")
+            elif language not in chosen:
+                chosen.append(language)
+        current = set(plan.artifact.languages.all()) if plan.artifact.pk else set()
+        if set(chosen) != current:
+            plan.languages = chosen
+
+    def _serials(self, plan: RowPlan, values: dict, add) -> None:
+        serials = values.get("serial_numbers", [])
+        present = {s.value for s in plan.artifact.serial_numbers.all()} if plan.artifact.pk else set()
+        seen = set()
+        for value in serials:
+            if value in seen:
+                add("serial_numbers", f"“{value}” is listed twice.")
+                continue
+            seen.add(value)
+            try:
+                if self.thorough:
+                    SerialNumber(value=value).clean_fields(exclude=["artifact", "normalized"])
+            except ValidationError as exc:
+                for message in exc.message_dict.get("value", exc.messages):
+                    add("serial_numbers", f"“{value[:40]}”: {message}")
+                continue
+            if value not in present:
+                plan.new_serials.append(value)
