@@ -4,13 +4,17 @@ Counts are taken over the queryset the view built from visible_to(user), so rest
 and draft records never show up in a number. Each facet is counted with the search and
 every other filter applied but not its own selection (the usual faceting convention:
 ticking “Weapon” must not make the other types look empty, since they are alternatives
-the researcher can add). One GROUP BY query per facet, whatever the size of the archive.
+the researcher can add). One GROUP BY query per facet, whatever the size of the archive,
+over at most paging.EXACT_UP_TO + 1 records (see Sample).
 """
 
+import json
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Expression, F, Max, Min, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from artifacts import paging
 from artifacts.choices import ArtifactType, VerificationStatus
 from artifacts.filters import PHOTO_CHOICES
 
@@ -26,6 +30,11 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    approximate: bool = False  # counted on a sample of a large result (see Sample)
+
+    @property
+    def count_label(self) -> str:
+        return f"~{self.count:,}" if self.approximate else f"{self.count:,}"
 
 
 @dataclass
@@ -50,50 +59,137 @@ FACETS = [
 ]
 
 
-def _counts(queryset, field_name) -> dict:
-    rows = queryset.order_by().values(field_name).annotate(n=Count("pk"))
-    return {row[field_name]: row["n"] for row in rows}
+MAX_ID = 2**63 - 1
 
 
-def _vocabulary_facet(param, label, choices, counts, chosen) -> Facet:
+class IdIn(Expression):
+    """pk IN (ids) with the ids as one parameter (an array on PostgreSQL, JSON on SQLite):
+    ten thousand placeholders would cost more to send and parse than the count itself."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids, self.key = list(ids), F("pk")
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def as_sql(self, compiler, connection):
+        key, params = compiler.compile(self.key)
+        if connection.vendor == "postgresql":
+            return f"{key} = ANY(%s)", [*params, self.ids]
+        # `key` is a column Django compiled; the ids are a bound parameter.
+        return f"{key} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]  # noqa: S608
+
+
+class Sample:
+    """Facet counts at a cost that does not grow with the archive.
+
+    Each facet is counted over the first paging.EXACT_UP_TO + 1 matching records in id
+    order: a LIMIT the database stops at, so a facet of a million-record result costs
+    what one of ten thousand does. For the facets that share the page's filters these
+    are the ids paging.count_results has read already. When the limit is not reached the counts are exact
+    (the usual case for a search). When it is, they are scaled by the share of the id
+    range the sample covers, which assumes matches spread evenly over the ids; a
+    collection accessioned over time may drift, so such counts are marked “~”, and an
+    exact count is one filter away. The newest id is read once per page, only if needed.
+    """
+
+    def __init__(self, base, total=None):
+        self.base = base  # the viewer's visible artifacts, before any filter
+        self.model = base.model
+        self.total = total  # the page's paging.Total, if known
+        self._newest = None
+
+    def restrict(self, queryset, *, own_selection=False):
+        if self.total is not None and not own_selection:
+            # The facet counts the page's own results, whose first ids paging has read:
+            # count those rows, without evaluating the search again.
+            return self.base.filter(IdIn(self.total.ids))
+        # Up to the id of the (EXACT_UP_TO + 1)-th match: one scalar subquery the database
+        # runs once, then a range scan on the primary key.
+        cut = queryset.order_by("pk").values("pk")[paging.EXACT_UP_TO : paging.EXACT_UP_TO + 1]
+        return queryset.filter(pk__lte=Coalesce(Subquery(cut), Value(MAX_ID)))
+
+    def scale(self, sampled: int, first, last) -> float | None:
+        """None when the `sampled` rows are all there are; else the factor to scale by."""
+        if sampled <= paging.EXACT_UP_TO or first is None:
+            return None
+        if self._newest is None:
+            self._newest = self.model.objects.order_by("-pk").values_list("pk", flat=True).first() or last
+        return (max(self._newest, last) - first + 1) / (last - first + 1)
+
+
+def _counts(sample: Sample, queryset, field_name, own_selection: bool) -> tuple[dict, bool]:
+    rows = list(
+        sample.restrict(queryset, own_selection=own_selection)
+        .order_by()
+        .values(field_name)
+        .annotate(n=Count("pk"), first=Min("pk"), last=Max("pk"))
+    )
+    counts = {row[field_name]: row["n"] for row in rows}
+    first = min((row["first"] for row in rows), default=None)
+    last = max((row["last"] for row in rows), default=None)
+    factor = sample.scale(sum(counts.values()), first, last)
+    if factor is None:
+        return counts, False
+    return {value: round(n * factor) for value, n in counts.items()}, True
+
+
+def _vocabulary_facet(param, label, choices, counts, chosen, approximate) -> Facet:
     # Fixed vocabularies keep their own order, so a value stays where the eye expects it.
     values = [
-        FacetValue(value, text, counts.get(value, 0), value in chosen)
+        FacetValue(value, text, counts.get(value, 0), value in chosen, approximate)
         for value, text in choices
         if counts.get(value) or value in chosen
     ]
     return Facet(param, label, values)
 
 
-def _free_facet(param, label, counts, chosen) -> Facet:
+def _free_facet(param, label, counts, chosen, approximate) -> Facet:
     ranked = sorted(((v, n) for v, n in counts.items() if v), key=lambda item: (-item[1], item[0].casefold()))
     shown = ranked[:FREE_FACET_LIMIT]
     shown_values = {v for v, _ in shown}
     shown += [(v, counts.get(v, 0)) for v in chosen if v not in shown_values]
-    values = [FacetValue(v, v, n, v in chosen) for v, n in shown]
+    values = [FacetValue(v, v, n, v in chosen, approximate) for v, n in shown]
     return Facet(param, label, values, hidden=max(0, len(ranked) - FREE_FACET_LIMIT))
 
 
-def build_facets(filterset, data) -> list[Facet]:
-    """All facets for a validated ArtifactFilter; `data` is the request's GET."""
+def build_facets(filterset, data, total=None) -> list[Facet]:
+    """All facets for a validated ArtifactFilter; `data` is the request's GET, `total` the
+    paging.Total of the results if the caller has counted them."""
     facets = []
+    sample = Sample(filterset.queryset, total)
+    selected = {name for name, value in filterset.form.cleaned_data.items() if value}
     for param, field_name, label, choices in FACETS:
-        counts = _counts(filterset.queryset_without(param), field_name)
+        own_selection = param in selected
+        counts, approximate = _counts(sample, filterset.queryset_without(param), field_name, own_selection)
         chosen = set(data.getlist(param))
         if choices is None:
-            facets.append(_free_facet(param, label, counts, chosen))
+            facets.append(_free_facet(param, label, counts, chosen, approximate))
         else:
-            facets.append(_vocabulary_facet(param, label, choices, counts, chosen))
+            facets.append(_vocabulary_facet(param, label, choices, counts, chosen, approximate))
     # A conditional count rather than GROUP BY on the EXISTS annotation: the same single
     # query, in a form every database backend handles the same way.
-    counts = filterset.queryset_without("photos").order_by().aggregate(
-        with_photos=Count("pk", filter=Q(has_photos=True)), total=Count("pk")
+    counts = (
+        sample.restrict(filterset.queryset_without("photos"), own_selection="photos" in selected)
+        .order_by()
+        .aggregate(
+            with_photos=Count("pk", filter=Q(has_photos=True)), total=Count("pk"), first=Min("pk"), last=Max("pk")
+        )
     )
+    factor = sample.scale(counts["total"], counts["first"], counts["last"])
     counts = {True: counts["with_photos"], False: counts["total"] - counts["with_photos"]}
     chosen = data.get("photos", "")
     photos = Facet("photos", "Photos", single=True)
     photos.values = [
-        FacetValue(value, text, counts.get(value == "yes", 0), value == chosen) for value, text in PHOTO_CHOICES
+        FacetValue(value, text, round(counts[value == "yes"] * (factor or 1)), value == chosen, factor is not None)
+        for value, text in PHOTO_CHOICES
     ]
     facets.append(photos)
     return facets
@@ -114,11 +210,14 @@ def _quoted(values) -> list[str]:
     return [f"“{v}”" for v in values]
 
 
-def describe(count: int, cleaned: dict, data, sort_label: str) -> str:
+def describe(count, cleaned: dict, data, sort_label: str) -> str:
     """One sentence saying how many artifacts match what, and in which order, e.g.
-    “12 artifacts match “surrender”, of type Phrase list, sorted by accession number.”"""
+    “12 artifacts match “surrender”, of type Phrase list, sorted by accession number.”
+    `count` is a number or a paging.Total (“about 12,300 artifacts match …”)."""
+    label = getattr(count, "label", None)
+    count = int(count)
     noun = "artifact" if count == 1 else "artifacts"
-    subject = f"{count:,} {noun}" if count else "No artifacts"
+    subject = f"{label or format(count, ',')} {noun}" if count else "No artifacts"
     clauses = []
     query = (cleaned.get("q") or "").strip()
     if query:

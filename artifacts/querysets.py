@@ -23,18 +23,24 @@ class ArtifactQuerySet(models.QuerySet):
         return search_artifacts(self, query)
 
     def with_photo_flags(self, user):
-        """Annotate `has_photos` counting only photos this user may see."""
+        """Annotate `has_photos` counting only photos this user may see. Call it on artifacts
+        already limited with visible_to(user): the photos' own artifact check is then left
+        out, since it would make the database list every visible artifact for each query."""
         Photo = apps.get_model("artifacts", "Photo")
-        visible = Photo.objects.visible_to(user).filter(artifact=OuterRef("pk"))
+        visible = Photo.objects.visible_to(user, artifact_checked=True).filter(artifact=OuterRef("pk"))
         return self.annotate(has_photos=Exists(visible))
 
 
 class PhotoQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Photos this user may see, with redacted copies standing in for hidden originals."""
+    def visible_to(self, user, *, artifact_checked=False):
+        """Photos this user may see, with redacted copies standing in for hidden originals.
+        `artifact_checked`: the caller has already limited the photos to artifacts the user
+        may see (with_photo_flags), so that check is not repeated."""
         Artifact = apps.get_model("artifacts", "Artifact")
         level = viewer_level(user)
-        qs = self.filter(access_level__lte=level, artifact__in=Artifact.objects.visible_to(user))
+        qs = self.filter(access_level__lte=level)
+        if not artifact_checked:
+            qs = qs.filter(artifact__in=Artifact.objects.visible_to(user))
         if level < AccessLevel.RESEARCHERS:
             qs = qs.filter(shows_personal_data=False)
         else:

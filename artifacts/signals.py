@@ -1,36 +1,64 @@
-"""Keep each artifact's search text current whenever it or any of its children changes."""
+"""Keep each artifact's search document current whenever it or anything it shows changes:
+the record, its texts, phrases, serials, details, languages and cited sources.
+
+Admin forms, services, the importer and the demo loader all save through the ORM, so
+these receivers see every change. (Raw SQL and QuerySet.update() bypass them; after such
+a change run `manage.py rebuild_search_index`.) A deleted artifact's document goes with
+it: it is a child row that cascades.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from artifacts.models import Artifact, MilitaryIDDetails, ObjectDetails, Phrase, SerialNumber, Text
-from artifacts.search import refresh_search_text
+from artifacts.models import (
+    Artifact,
+    MilitaryIDDetails,
+    ObjectDetails,
+    Phrase,
+    SerialNumber,
+    Source,
+    SourceCitation,
+    Text,
+)
+from artifacts.search.indexing import index_artifact
 
-CHILDREN = (Text, Phrase, SerialNumber, ObjectDetails, MilitaryIDDetails)
-
-
-def _schedule(artifact_id):
-    # Synchronous, inside the caller's transaction, so the text can never lag the record.
-    refresh_search_text(artifact_id)
+CHILDREN = (Text, Phrase, SerialNumber, ObjectDetails, MilitaryIDDetails, SourceCitation)
 
 
 @receiver(post_save, sender=Artifact)
 def artifact_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _schedule(instance.pk)
+        index_artifact(instance.pk)
 
 
 @receiver(m2m_changed, sender=Artifact.languages.through)
-def languages_changed(sender, instance, **kwargs):
-    if isinstance(instance, Artifact):
-        _schedule(instance.pk)
+def languages_changed(sender, instance, action, **kwargs):
+    if isinstance(instance, Artifact) and action.startswith("post_"):
+        index_artifact(instance.pk)
 
 
-def child_changed(sender, instance, raw=False, **kwargs):
+def _deleting_the_artifact(origin) -> bool:
+    # When a whole artifact is deleted its children go first; indexing it again after
+    # each would only recreate the document the cascade is about to remove.
+    return isinstance(origin, Artifact) or getattr(origin, "model", None) is Artifact
+
+
+def child_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _schedule(instance.artifact_id)
+        index_artifact(instance.artifact_id)
+
+
+def child_deleted(sender, instance, origin=None, **kwargs):
+    if not _deleting_the_artifact(origin):
+        index_artifact(instance.artifact_id)
 
 
 for model in CHILDREN:
-    post_save.connect(child_changed, sender=model, dispatch_uid=f"search-save-{model.__name__}")
-    post_delete.connect(child_changed, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+    post_save.connect(child_saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+    post_delete.connect(child_deleted, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+
+
+@receiver(post_save, sender=Source)
+def source_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        index_artifact(*SourceCitation.objects.filter(source=instance).values_list("artifact_id", flat=True))

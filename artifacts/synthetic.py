@@ -19,8 +19,9 @@ from PIL import Image
 
 from artifacts import custody_chain
 from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, VerificationStatus
-from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SerialNumber, Text
-from artifacts.search import normalize
+from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SearchDocument, SerialNumber, Text, normalize_serial
+from artifacts.search import indexing
+from artifacts.search.document import build_document
 
 KOREAN = [
     "항복",
@@ -251,13 +252,15 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 2000, photo_share: 
     vocab = Vocabulary(rng)
     start = Artifact.objects.filter(accession_number__startswith="SYN-").count()
     made = 0
-    while made < count:
-        size = min(batch_size, count - made)
-        with transaction.atomic():
-            _batch(vocab, rng, start + made, size, photo_share)
-        made += size
-        if progress:
-            progress(made, count)
+    # Load, then build the search index once, then analyze (generate_synthetic does that).
+    with indexing.bulk_loading():
+        while made < count:
+            size = min(batch_size, count - made)
+            with transaction.atomic():
+                _batch(vocab, rng, start + made, size, photo_share)
+            made += size
+            if progress:
+                progress(made, count)
     return made
 
 
@@ -290,15 +293,9 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
             )
         )
     Artifact.objects.bulk_create(artifacts, batch_size=1000)
-    texts, phrases, serials, photos, events = [], [], [], [], []
+    texts, phrases, serials, photos, events, documents = [], [], [], [], [], []
     for artifact in artifacts:
-        parts = [
-            artifact.accession_number,
-            artifact.title,
-            artifact.description,
-            artifact.recovery_place,
-            artifact.recovering_unit,
-        ]
+        first_text, first_phrase, first_serial = len(texts), len(phrases), len(serials)
         if artifact.artifact_type in {"handwritten", "typed_document", "booklet"}:
             original, translit, translation = (
                 vocab.words(KOREAN, 12),
@@ -316,7 +313,6 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
                     translation=translation,
                 )
             )
-            parts += [original, translit, translation]
         if artifact.artifact_type == "phrase_list":
             for position in range(1, rng.randint(2, 6)):
                 original, translit = vocab.words(KOREAN, 3), vocab.words(RUSSIAN, 3)
@@ -331,23 +327,37 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
                         translation=translation,
                     )
                 )
-                parts += [original, translit, translation]
         if artifact.artifact_type in {"weapon", "gear"}:
             value = f"{rng.choice(['AK', 'RPK', 'SN', 'N'])}-{rng.randint(0, 99_999_999):08d}"
             serial = SerialNumber(artifact=artifact, value=value)
-            serial.normalized = normalize(value).replace("-", "")
+            serial.normalized = normalize_serial(value)
             serials.append(serial)
-            parts += [value, serial.normalized]
-        artifact.search_text = normalize("\n".join(parts))
+        # The search document is built here, from the objects in memory, and written in
+        # bulk below: the same document the signals would write, without a query per row.
+        documents.append(
+            SearchDocument(
+                artifact=artifact,
+                **build_document(
+                    artifact,
+                    texts=texts[first_text:],
+                    phrases=phrases[first_phrase:],
+                    serial_numbers=serials[first_serial:],
+                    object_details=None,
+                    military_id=None,
+                    languages=[],
+                    sources=[],
+                ).as_dict(),
+            )
+        )
         if rng.random() < photo_share:
             photos.append(_photo(artifact, rng))
         events += _custody(artifact, rng, now)
-    Artifact.objects.bulk_update(artifacts, ["search_text"], batch_size=1000)
     Text.objects.bulk_create(texts, batch_size=1000)
     Phrase.objects.bulk_create(phrases, batch_size=1000)
     SerialNumber.objects.bulk_create(serials, batch_size=1000)
     Photo.objects.bulk_create(photos, batch_size=1000)
     CustodyEvent.objects.bulk_create(events, batch_size=1000)
+    SearchDocument.objects.bulk_create(documents, batch_size=1000)
 
 
 def _photo(artifact: Artifact, rng: random.Random) -> Photo:

@@ -69,20 +69,20 @@ def test_search_finds_text_of_children_and_says_so(client, collection):
     response = client.get(CATALOG, {"q": "surrender"})
     assert response.status_code == 200
     assert titles(response) == ["Phrase list", "New Year letter"]
-    assert response.context["sentence"] == "2 artifacts match “surrender”, sorted by accession number."
-    assert "2 artifacts match “surrender”, sorted by accession number." in response.content.decode()
+    assert response.context["sentence"] == "2 artifacts match “surrender”, sorted by relevance."
+    assert "2 artifacts match “surrender”, sorted by relevance." in response.content.decode()
 
 
 def test_sentence_names_every_filter_in_words(client, collection):
     response = client.get(CATALOG, {"q": "surrender", "type": "phrase_list", "photos": "no", "recovered_from": "2025"})
     assert response.context["sentence"] == (
         "1 artifact matches “surrender”, of type Phrase list, possibly recovered in or after 2025, "
-        "without photos, sorted by accession number."
+        "without photos, sorted by relevance."
     )
     response = client.get(CATALOG)
     assert response.context["sentence"] == "3 artifacts in the archive, sorted by accession number."
     response = client.get(CATALOG, {"q": "nothing-like-this"})
-    assert response.context["sentence"] == "No artifacts match “nothing-like-this”, sorted by accession number."
+    assert response.context["sentence"] == "No artifacts match “nothing-like-this”, sorted by relevance."
     assert "Nothing matches" in response.content.decode()
 
 
@@ -289,5 +289,5 @@ def test_queries_do_not_grow_with_the_page_size(client, researcher):
         assert len(response.context["artifacts"]) == (10 if per_page == "10" else 12)
         counts[per_page] = len(queries)
     assert counts["10"] == counts["50"]
-    # session, user, permissions, 5 facets, count, page, photos
-    assert counts["50"] <= 12, [q["sql"] for q in queries.captured_queries]
+    # session, user, 2 × permissions, 5 facets, count, page, photos, snippets
+    assert counts["50"] <= 13, [q["sql"] for q in queries.captured_queries]

@@ -9,8 +9,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from artifacts import fixity
+from artifacts.admin.bag_action import export_as_bagit
 from artifacts.admin.common import EMPTY, HistoryAdmin, RemovesWrittenFiles, photo_preview
 from artifacts.admin.custody import CustodyEventInline, save_custody_formset
+from artifacts.admin.imports import ImportMixin
 from artifacts.admin.photos import PhotoInline, save_photo_formset
 from artifacts.forms import RelationForm
 from artifacts.models import (
@@ -119,7 +121,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Artifact)
-class ArtifactAdmin(RemovesWrittenFiles, HistoryAdmin):
+class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
     list_display = [
         "thumbnail",
         "accession_number",
@@ -136,6 +138,7 @@ class ArtifactAdmin(RemovesWrittenFiles, HistoryAdmin):
     autocomplete_fields = ["languages"]
     list_per_page = 50
     save_on_top = True
+    actions = [export_as_bagit]
     readonly_fields = [
         "accession_number",
         "recovery_date_in_words",

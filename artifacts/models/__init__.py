@@ -3,6 +3,7 @@ from artifacts.models.custody import AppendOnlyError, CustodyAttachment, Custody
 from artifacts.models.objects import MilitaryIDDetails, ObjectDetails, PersonalDatum, SerialNumber, normalize_serial
 from artifacts.models.photos import ILLUSTRATION_NOTICE, Photo
 from artifacts.models.relations import Relation
+from artifacts.models.search import SearchDocument
 from artifacts.models.texts import Phrase, Text
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Phrase",
     "Photo",
     "Relation",
+    "SearchDocument",
     "SerialNumber",
     "Source",
     "SourceCitation",

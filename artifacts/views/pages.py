@@ -167,7 +167,7 @@ def catalog(request, download=None):
         "notices": notices,
         "page": page,
         "artifacts": artifacts,
-        "facets": build_facets(filterset, request.GET),
+        "facets": build_facets(filterset, request.GET, paginator.total),
         "active_filters": active_filters(cleaned, request.GET),
         "sentence": describe(paginator.total, cleaned, request.GET, SORTS[sort][0]),
         "sort": sort,
