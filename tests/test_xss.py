@@ -77,7 +77,6 @@ SHORT = "\"'><x-{n}>"
 # constrains (choices and EDTF dates are checked on their own terms elsewhere).
 COMPUTED = {
     (Artifact, "accession_number"),
-    (Artifact, "search_text"),
     (SerialNumber, "normalized"),
     (Photo, "sha256"),
     (Photo, "image_format"),

@@ -12,7 +12,7 @@ EMPTY = "—"
 class HistoryAdmin(SimpleHistoryAdmin):
     """Edit history for staff, leaving out fields the archive rewrites by itself."""
 
-    history_excluded_fields = ("search_text", "updated_at")
+    history_excluded_fields = ("updated_at",)
     object_history_list_template = "admin/artifacts/object_history_list.html"
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):

@@ -177,7 +177,7 @@ class ArtifactViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.select_related("military_id", "object_details").prefetch_related(
                 "languages", "texts", "phrases", "serial_numbers"
             )
-        return queryset.defer("search_text")
+        return queryset
 
     def filter_queryset(self, queryset):
         if self.action != "list":

@@ -168,7 +168,7 @@ class RowValidator:
                     plan.changed_fields.append(name)
                 setattr(artifact, name, values[name])
         reported = {p.column for p in problems}
-        exclude = ["accession_number", "search_text", *(name for name in ARTIFACT_FIELDS if name in reported)]
+        exclude = ["accession_number", *(name for name in ARTIFACT_FIELDS if name in reported)]
         if not plan.is_new and artifact.pk is None:
             # The row names an artifact that does not exist (already reported): check only
             # the values it gives, against a stand-in record.

@@ -189,13 +189,6 @@ class Artifact(models.Model):
     internal_notes = models.TextField(
         "internal notes", blank=True, help_text="Staff-only notes; never shown on public pages."
     )
-    # Superseded by SearchDocument (artifacts.search), kept empty until nothing refers to it.
-    search_text = models.TextField(
-        "search text (unused)",
-        blank=True,
-        editable=False,
-        help_text="No longer used: the search index is the artifact's search document.",
-    )
     created_at = models.DateTimeField("added", auto_now_add=True, help_text="When the record was created.")
     updated_at = models.DateTimeField("last changed", auto_now=True, help_text="When the record last changed.")
 

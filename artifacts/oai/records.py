@@ -126,7 +126,7 @@ def select(window: Window, artifact_type: str, *, after_id: int, limit: int) -> 
         for a in _live(window, artifact_type)
         .filter(pk__gt=after_id)
         .select_related("object_details")
-        .defer("search_text", "internal_notes")
+        .defer("internal_notes")
         .order_by("pk")[: limit + 1]
     ]
     # Withdrawn records after the last live one of this page belong to later pages.
