@@ -1,4 +1,11 @@
+from pathlib import Path
+
 import pytest
+
+# Debian's Chromium, driven by Playwright; never a downloaded browser. No sandbox (tests
+# may run as root) and no background connections, which a closed network would refuse.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +31,20 @@ def staff_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="curator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module; a clear failure when it is not installed."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
+            "Install it with `sudo apt-get install chromium`, or deselect these tests with -m 'not browser'.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

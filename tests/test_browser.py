@@ -7,7 +7,6 @@ installed and says so when it is not; CI installs Chromium and always runs them.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,6 @@ from tests.browser_server import running_archive
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags from Debian's Chromium headless setup: no sandbox (tests may run as root), and no
-# background connections, which a closed network would refuse.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PUBLISHED_PHRASES = ["Resistance is futile.", "Surrender.", "You’re all surrounded."]
 
 
@@ -33,22 +28,6 @@ def quote_pattern(text: str) -> re.Pattern:
 def archive_url():
     with running_archive() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"Browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
-            "Install it with `sudo apt-get install chromium`, or deselect these tests with -m 'not browser'.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ from tests.test_xss import PAYLOADS, STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SEED = "from tests.test_xss import seed_hostile_records; seed_hostile_records()"
 
 # Everything the browser built that could run script: event-handler attributes anywhere,
@@ -101,22 +99,6 @@ def running_hostile_archive():
 def archive_url():
     with running_hostile_archive() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"Browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
-            "Install it with `sudo apt-get install chromium`, or deselect these tests with -m 'not browser'.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

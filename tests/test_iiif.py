@@ -172,7 +172,7 @@ def test_deep_zoom_opens_in_openseadragon_without_breaking_the_content_security_
     from playwright.sync_api import expect, sync_playwright
 
     from tests.browser_server import running_archive
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.is_file():
         pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM}.", pytrace=False)
