@@ -114,7 +114,7 @@ COLUMNS = [
     Column("created_at", "When the record was added (ISO 8601, UTC).", _iso("created_at")),
     Column("updated_at", "When the record last changed (ISO 8601, UTC).", _iso("updated_at")),
 ]
-# Read from the database for a download; the rest (search text, internal notes) never is.
+# Read from the database for a download; the rest (internal notes above all) never is.
 FIELDS = [
     "accession_number", "title", "artifact_type", "description", "materials", "dimensions", "condition",
     "item_count", "recovery_date", "recovered_earliest", "recovered_latest", "recovery_date_as_reported",
