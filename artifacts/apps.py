@@ -7,4 +7,4 @@ class ArtifactsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from artifacts import signals  # noqa: F401  (connects receivers)
+        from artifacts import checks, signals  # noqa: F401  (registers checks, connects receivers)

@@ -40,11 +40,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     # Only ever used with DJANGO_DEBUG=1 on a developer's machine.
     SECRET_KEY = "development-only-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+# Without a key and without debug the key stays empty: schema commands (makemigrations,
+# migrate) still work, while the WSGI application and `check --deploy` refuse with a
+# clear message (artifacts/wsgi.py, artifacts/checks.py).
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

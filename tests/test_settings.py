@@ -62,11 +62,20 @@ def test_the_deployment_checklist_catches_a_weak_secret_key():
     assert "security.W009" in result.stdout + result.stderr
 
 
-def test_refuses_to_start_without_a_secret_key():
-    result = run_django(["manage.py", "check"], DJANGO_ALLOWED_HOSTS="archive.example.org")
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+def test_refuses_to_serve_without_a_secret_key():
+    hosts = {"DJANGO_ALLOWED_HOSTS": "archive.example.org"}
+    served = run_django(["-c", "import artifacts.wsgi"], **hosts)
+    assert served.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in served.stderr
+    checked = run_django(["manage.py", "check", "--deploy"], **hosts)
+    assert checked.returncode != 0
+    assert "artifacts.E001" in checked.stderr and "DJANGO_DEBUG=1 for development" in checked.stderr
+
+
+def test_schema_commands_need_no_secret_key():
+    result = run_django(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 @pytest.mark.parametrize("value", [None, "", "0", "false", "no", "off"])
