@@ -8,8 +8,9 @@ uses the same code so the two can never disagree.
 from artifacts.custody_record import EVENT_FIELDS, event_hash
 
 MODEL_FIELDS = tuple(
-    name for name in EVENT_FIELDS if name not in {"accession_number", "attachments", "corrects", "recorded_by",
-                                                  "recorded_at"}
+    name
+    for name in EVENT_FIELDS
+    if name not in {"accession_number", "attachments", "corrects", "recorded_by", "recorded_at"}
 )
 
 

@@ -88,8 +88,9 @@ def verify_events(events: list[dict], accession_number: str | None = None) -> li
             problems.append(f"{label}: belongs to {event.get('accession_number')!r}, not {accession_number!r}")
         recomputed = event_hash(event)
         if event.get("entry_hash") != recomputed:
-            problems.append(f"{label}: content does not match its hash (stored {event.get('entry_hash')}, "
-                            f"recomputed {recomputed})")
+            problems.append(
+                f"{label}: content does not match its hash (stored {event.get('entry_hash')}, recomputed {recomputed})"
+            )
         files = event.get("attachment_files", [])
         if sorted(f.get("sha256") for f in files) != sorted(event.get("attachments") or []):
             problems.append(f"{label}: attachment list does not match the hashed attachment digests")

@@ -104,13 +104,9 @@ def check_artifact(artifact: Artifact) -> FixityReport:
             if problem:
                 report.problems.append(problem)
     report.events_checked = len(events)
-    report.problems += custody_record.verify_events(
-        [event_document(e) for e in events], artifact.accession_number
-    )
+    report.problems += custody_record.verify_events([event_document(e) for e in events], artifact.accession_number)
     return report
 
 
 def latest_check(artifact: Artifact) -> CustodyEvent | None:
-    return (
-        artifact.custody_events.filter(event_type=CustodyEventType.FIXITY_CHECK).order_by("-sequence").first()
-    )
+    return artifact.custody_events.filter(event_type=CustodyEventType.FIXITY_CHECK).order_by("-sequence").first()

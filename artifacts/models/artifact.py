@@ -231,6 +231,7 @@ class Artifact(models.Model):
     def recovery_date_in_words(self) -> str:
         return edtf_dates.in_words(self.recovery_date)
 
+
 class SourceCitation(models.Model):
     artifact = models.ForeignKey(
         Artifact, on_delete=models.CASCADE, verbose_name="artifact", help_text="Cited artifact."

@@ -33,9 +33,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--artifact", help="Check only this accession number.")
-        parser.add_argument(
-            "--no-record", action="store_true", help="Report only; do not append fixity-check events."
-        )
+        parser.add_argument("--no-record", action="store_true", help="Report only; do not append fixity-check events.")
 
     def handle(self, *args, **options):
         artifacts = Artifact.objects.order_by("pk")
@@ -62,9 +60,7 @@ class Command(BaseCommand):
                         self._record(artifact, report)
                     self._progress(index, total)
         elapsed = time.monotonic() - started
-        self.stdout.write(
-            f"Checked {total} artifacts, {files} files and {events} custody events in {elapsed:.1f} s."
-        )
+        self.stdout.write(f"Checked {total} artifacts, {files} files and {events} custody events in {elapsed:.1f} s.")
         for report in failures:
             self.stdout.write(self.style.ERROR(f"FAIL {report.artifact.accession_number}"))
             for problem in report.problems:
