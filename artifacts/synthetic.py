@@ -7,10 +7,10 @@ weights; facet values are skewed the way real collections are.
 """
 
 import datetime
+import functools
 import hashlib
 import io
 import random
-from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,221 +22,33 @@ from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, Veri
 from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SearchDocument, SerialNumber, Text, normalize_serial
 from artifacts.search import indexing
 from artifacts.search.document import build_document
+from artifacts.synthetic_words import (
+    ENGLISH,
+    ENGLISH_SYLLABLES,
+    KOREAN,
+    KOREAN_SYLLABLES,
+    PLACES,
+    RUSSIAN,
+    RUSSIAN_SYLLABLES,
+    TRANSLIT,
+    TRANSLIT_SYLLABLES,
+    UNITS,
+    Vocabulary,
+    language_pool,
+)
 
-KOREAN = [
-    "항복",
-    "포위",
-    "저항",
-    "동무",
-    "조국",
-    "전투",
-    "무인기",
-    "포병",
-    "부상",
-    "후퇴",
-    "진지",
-    "정찰",
-    "명령",
-    "수령",
-    "동지",
-    "승리",
-    "희생",
-    "편지",
-    "새해",
-    "노래",
-    "운명",
-    "병사",
-    "부대",
-    "작전",
-    "적군",
-    "탄약",
-    "식량",
-    "겨울",
-    "눈",
-    "숲",
-    "마을",
-    "강",
-    "다리",
-    "참호",
-    "전선",
-    "경험",
-    "교훈",
-    "분산",
-    "소조",
-    "포위되었다",
-    "항복하라",
-    "저항은",
-    "무의미하다",
-    "동무들이",
-    "그립다",
-    "조국과",
-    "함께",
-    "전투경험",
-    "무인기공격",
-    "포병진지",
-]
-RUSSIAN = [
-    "сдавайся",
-    "окружены",
-    "сопротивление",
-    "бесполезно",
-    "плен",
-    "солдат",
-    "оружие",
-    "граната",
-    "патроны",
-    "дрон",
-    "артиллерия",
-    "позиция",
-    "разведка",
-    "приказ",
-    "командир",
-    "взвод",
-    "рота",
-    "батальон",
-    "полк",
-    "зима",
-    "снег",
-    "лес",
-    "деревня",
-    "река",
-    "мост",
-    "окоп",
-    "фронт",
-    "опыт",
-    "урок",
-    "раненый",
-    "эвакуация",
-    "Курская",
-    "область",
-    "Суджа",
-    "карта",
-    "компас",
-    "бронежилет",
-    "аптечка",
-    "лопата",
-    "нож",
-]
-TRANSLIT = [
-    "хангбок",
-    "пхови",
-    "чоханг",
-    "тонму",
-    "чогук",
-    "чонту",
-    "муинги",
-    "пхобён",
-    "пусанг",
-    "худве",
-    "чинджи",
-    "чончаль",
-    "мёнрёнг",
-    "сурён",
-    "тонджи",
-    "сынни",
-    "хысэн",
-    "пхёнджи",
-    "сэхэ",
-    "норэ",
-    "унмён",
-    "бёнса",
-    "пудэ",
-    "чакчон",
-]
-ENGLISH = [
-    "surrender",
-    "surrounded",
-    "resistance",
-    "futile",
-    "comrades",
-    "motherland",
-    "battle",
-    "drone",
-    "artillery",
-    "wounded",
-    "retreat",
-    "position",
-    "reconnaissance",
-    "order",
-    "leader",
-    "victory",
-    "sacrifice",
-    "letter",
-    "new",
-    "year",
-    "song",
-    "fate",
-    "soldier",
-    "unit",
-    "operation",
-    "enemy",
-    "ammunition",
-    "food",
-    "winter",
-    "snow",
-    "forest",
-    "village",
-    "river",
-    "bridge",
-    "trench",
-    "front",
-    "experience",
-    "lesson",
-    "disperse",
-    "team",
-    "casualties",
-    "prisoner",
-    "phrase",
-    "list",
-    "booklet",
-    "identity",
-    "document",
-    "rifle",
-    "knife",
-    "shovel",
-    "armor",
-    "kit",
-    "handwritten",
-    "typed",
-    "printed",
-    "paper",
-    "ink",
-    "weathered",
-    "torn",
-    "folded",
-]
-PLACES = [
-    "Kursk region, Russia",
-    "Sumy region, Ukraine",
-    "Sudzha district, Kursk region, Russia",
-    "Belgorod region, Russia",
-    "Kharkiv region, Ukraine",
-    "Donetsk region, Ukraine",
-]
-UNITS = [
-    "8th Special Operations Forces Regiment",
-    "80th Air Assault Brigade",
-    "95th Air Assault Brigade",
-    "47th Mechanized Brigade",
-    "225th Assault Battalion",
-    "National Police of Ukraine",
-]
 TYPES = [t.value for t in ArtifactType]
 
 
-def zipf_weights(n: int, s: float = 1.1) -> list[float]:
-    return [1 / (rank**s) for rank in range(1, n + 1)]
-
-
-@dataclass
-class Vocabulary:
-    rng: random.Random
-
-    def words(self, pool: list[str], k: int) -> str:
-        return " ".join(self.rng.choices(pool, weights=zipf_weights(len(pool)), k=k))
-
-    def skewed(self, pool: list):
-        return self.rng.choices(pool, weights=zipf_weights(len(pool), 1.3), k=1)[0]
+@functools.cache
+def pools() -> dict:
+    """Each language's vocabulary, built once per process (the same on every run)."""
+    return {
+        "ko": language_pool(KOREAN, KOREAN_SYLLABLES, seed=1),
+        "ru": language_pool(RUSSIAN, RUSSIAN_SYLLABLES, seed=2),
+        "ko-Cyrl": language_pool(TRANSLIT, TRANSLIT_SYLLABLES, seed=3),
+        "en": language_pool(ENGLISH, ENGLISH_SYLLABLES, seed=4),
+    }
 
 
 def tiny_jpeg(seed: int) -> bytes:
@@ -266,12 +78,13 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 2000, photo_share: 
 
 def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_share: float) -> None:
     now = timezone.now()
+    en, ru, ko, ko_cyrl = (pools()[language] for language in ("en", "ru", "ko", "ko-Cyrl"))
     artifacts = []
     for i in range(offset, offset + size):
         kind = vocab.skewed(TYPES)
         year, month = rng.choice([(2024, 10), (2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)])
-        title = f"{kind.replace('_', ' ').capitalize()}: {vocab.words(ENGLISH, 3)}"
-        description = f"Synthetic record for benchmarking. {vocab.words(ENGLISH, 25)} {vocab.words(RUSSIAN, 6)}"
+        title = f"{kind.replace('_', ' ').capitalize()}: {vocab.words(en, 3)}"
+        description = f"Synthetic record for benchmarking. {vocab.words(en, 25)} {vocab.words(ru, 6)}"
         date = f"{year}-{month:02d}"
         artifacts.append(
             Artifact(
@@ -298,9 +111,9 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
         first_text, first_phrase, first_serial = len(texts), len(phrases), len(serials)
         if artifact.artifact_type in {"handwritten", "typed_document", "booklet"}:
             original, translit, translation = (
-                vocab.words(KOREAN, 12),
-                vocab.words(TRANSLIT, 8),
-                vocab.words(ENGLISH, 14),
+                vocab.words(ko, 12),
+                vocab.words(ko_cyrl, 8),
+                vocab.words(en, 14),
             )
             texts.append(
                 Text(
@@ -315,8 +128,8 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
             )
         if artifact.artifact_type == "phrase_list":
             for position in range(1, rng.randint(2, 6)):
-                original, translit = vocab.words(KOREAN, 3), vocab.words(RUSSIAN, 3)
-                translation = vocab.words(ENGLISH, 4)
+                original, translit = vocab.words(ko, 3), vocab.words(ru, 3)
+                translation = vocab.words(en, 4)
                 phrases.append(
                     Phrase(
                         artifact=artifact,
