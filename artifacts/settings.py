@@ -33,6 +33,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """A positive number setting; an empty variable counts as unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -119,6 +133,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE", "")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's default random_page_cost (4) models spinning disks; on SSDs, or with the
+    # archive in memory, it makes the planner scan every search document instead of
+    # fetching the matches the GIN index names (bench/RESULTS.md measures the difference).
+    # 1.1 is the usual value for solid-state storage.
+    page_cost = env_float("DJANGO_PG_RANDOM_PAGE_COST", 1.1)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -120,3 +120,26 @@ def test_collectstatic_works_with_production_settings(tmp_path):
     hashed = manifest["paths"]["admin/css/base.css"]
     assert hashed != "admin/css/base.css"
     assert (tmp_path / "static" / (hashed + ".gz")).is_file()
+
+
+SHOW_PG_OPTIONS = "import django; django.setup(); from django.conf import settings; " + (
+    "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+)
+
+
+def test_postgresql_connections_plan_for_solid_state_storage_unless_told_otherwise():
+    url = "postgres://archive@db.example.org/archive"
+    assert run_django(["-c", SHOW_PG_OPTIONS], DATABASE_URL=url).stdout.strip() == "-c random_page_cost=1.1"
+    tuned = run_django(["-c", SHOW_PG_OPTIONS], DATABASE_URL=url, DJANGO_PG_RANDOM_PAGE_COST="4")
+    assert tuned.stdout.strip() == "-c random_page_cost=4.0"
+    # SQLite has no such setting, and gets none.
+    assert run_django(["-c", SHOW_PG_OPTIONS], DJANGO_DEBUG="1").stdout.strip() == "None"
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "-1", "inf", "nan"])
+def test_a_bad_page_cost_stops_start_up_with_a_clear_message(value):
+    result = run_django(
+        ["-c", SHOW_PG_OPTIONS], DATABASE_URL="postgres://archive@db/archive", DJANGO_PG_RANDOM_PAGE_COST=value
+    )
+    assert result.returncode != 0
+    assert f"DJANGO_PG_RANDOM_PAGE_COST must be a positive number, not '{value}'." in result.stderr

@@ -8,9 +8,13 @@ MATCH or to_tsquery as syntax, and the SQL around it names only this package's t
 (the expression itself is always a bound parameter).
 
 Filtering is a primary-key IN (subquery) on the index, so it composes with every other
-filter, with counts and with GROUP BY for facets. Ranking is a correlated subquery added
-only to the page query: PostgreSQL's ts_rank with weights, SQLite's bm25 with column
-weights. The two formulas differ; the weights are chosen so that both put a title match
+filter, with counts and with GROUP BY for facets. On PostgreSQL the subquery is an
+ARRAY(...) that the planner runs once, through the GIN index: offered a join or a plain
+IN, it walks the primary key in order and tests every document, because it cannot see
+what decompressing each tsvector costs (several times slower on broad terms; see
+bench/RESULTS.md). Ranking is added only to the page query: PostgreSQL's ts_rank with
+weights over the joined document, SQLite's bm25 with column weights in a correlated
+subquery. The two formulas differ; the weights are chosen so that both put a title match
 above a body match above a description or note match.
 """
 
@@ -81,7 +85,7 @@ class SearchBackend:
             # Cast, so the constant is an expression: PostgreSQL refuses a bare
             # "ORDER BY 0.0" ("non-integer constant in ORDER BY").
             return Cast(Value(0.0), FloatField())
-        return Rank(self.rank_sql, self.positive(query))
+        return OnKey(self.rank_sql, self.positive(query), FloatField())
 
     def estimate_count(self, queryset, known_at_least: int) -> int:
         """A cheap estimate of queryset.count() for results known to exceed `known_at_least`."""
@@ -96,9 +100,12 @@ class PostgresBackend(SearchBackend):
     match_sql = f"SELECT artifact_id FROM {DOCUMENT_TABLE} WHERE vector @@ %s::tsquery"  # noqa: S608
     rank_template = "COALESCE(ts_rank('{{{D},{C},{B},{A}}}', {{vector}}, %s::tsquery, 1), 0)".format(**WEIGHTS)
 
+    matches_sql = f"SELECT artifact_id FROM {DOCUMENT_TABLE} WHERE vector @@ %s::tsquery"  # noqa: S608
+    match_any_sql = f"{{pk}} = ANY(ARRAY({matches_sql}))"
+
     def filter(self, queryset, query):
         if query.has_positive:
-            return queryset.filter(OnDocument("{vector} @@ %s::tsquery", self.expression(query), BooleanField()))
+            return queryset.filter(OnKey(self.match_any_sql, self.expression(query), BooleanField()))
         return super().filter(queryset, query)
 
     def rank(self, query):
@@ -123,8 +130,10 @@ class PostgresBackend(SearchBackend):
 
     def estimate_count(self, queryset, known_at_least):
         # The planner's estimate, from ANALYZE statistics (for tsvector columns these
-        # include the most common lexemes): costs a plan, not a scan.
+        # include the most common lexemes): costs a plan, not a scan. It is asked about
+        # the IN (subquery) form of the search, since it cannot see into an ARRAY's size.
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql = sql.replace(f"= ANY(ARRAY({self.matches_sql}))", f"IN ({self.matches_sql})")
         with connections[queryset.db].cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
@@ -167,15 +176,17 @@ class SQLiteBackend(SearchBackend):
         return max(known_at_least, round(known_at_least * (last - first + 1) / (nth - first + 1)))
 
 
-class Rank(Expression):
-    """A backend's rank SQL for the row's own primary key (resolved by Django, so the
-    expression survives table aliasing)."""
+class OnKey(Expression):
+    """SQL about the row's own primary key ({pk}, resolved by Django, so the expression
+    survives table aliasing) and one full-text expression: a rank, or a match condition."""
 
-    output_field = FloatField()
-
-    def __init__(self, template: str, expression: str):
-        super().__init__()
+    def __init__(self, template: str, expression: str, output_field):
+        super().__init__(output_field=output_field)
         self.template, self.expression, self.key = template, expression, F("pk")
+
+    @property
+    def conditional(self):
+        return isinstance(self.output_field, BooleanField)
 
     def get_source_expressions(self):
         return [self.key]
