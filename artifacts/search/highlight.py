@@ -8,13 +8,14 @@ trusted as HTML.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import CharField, IntegerField, TextField, Value
 from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from artifacts.search.analyzer import SERIAL, alias_tokens, main_tokens, pieces, serial_tokens
+from artifacts.search.analyzer import SERIAL, Piece, alias_tokens, main_tokens, pieces, serial_tokens
 from artifacts.search.query import SearchQuery
 
 SNIPPET_LENGTH = 200  # characters of context shown
@@ -49,20 +50,28 @@ class Matcher:
         return bool(self.exact or self.prefixes or self.sequences)
 
 
+@lru_cache(maxsize=100_000)
+def _tokens(word: str, cjk: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A piece's words, aliases and serial tokens: computed once per distinct word, since a
+    results page repeats its vocabulary (and romanizing Hangul is not cheap)."""
+    piece = Piece(word, cjk, 0, len(word))
+    serials = tuple(serial_tokens(word)) if any(c.isdigit() for c in word) else ()
+    return tuple(main_tokens(piece)), tuple(alias_tokens(piece, latin=True)), serials
+
+
 def match_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     """Spans of `text` (offsets into it) that the query matched, merged and in order."""
     if not text or not matcher:
         return []
     spans, stream = [], []  # stream: (token, start, end, is a CJK character span) in order
     for piece in pieces(text):
+        words, aliases, serials = _tokens(piece.text, piece.cjk)
         if piece.cjk and piece.end - piece.start == len(piece.text):
-            for i, token in enumerate(main_tokens(piece)):
+            for i, token in enumerate(words):
                 stream.append((token, piece.start + i, piece.start + i + len(token), True))
         else:
-            stream += [(token, piece.start, piece.end, False) for token in main_tokens(piece)]
-        if any(matcher.hits(token) for token in alias_tokens(piece, latin=True)):
-            spans.append((piece.start, piece.end))
-        if any(c.isdigit() for c in piece.text) and any(matcher.hits(t) for t in serial_tokens(piece.text)):
+            stream += [(token, piece.start, piece.end, False) for token in words]
+        if any(matcher.hits(token) for token in aliases) or any(matcher.hits(t) for t in serials):
             spans.append((piece.start, piece.end))
     for token, start, end, characters in stream:
         if token in matcher.exact:
