@@ -9,6 +9,7 @@ over at most paging.EXACT_UP_TO + 1 records (see Sample).
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Count, Expression, F, Max, Min, Q, Subquery, Value
@@ -160,36 +161,66 @@ def _free_facet(param, label, counts, chosen, approximate) -> Facet:
     return Facet(param, label, values, hidden=max(0, len(ranked) - FREE_FACET_LIMIT))
 
 
-def build_facets(filterset, data, total=None) -> list[Facet]:
-    """All facets for a validated ArtifactFilter; `data` is the request's GET, `total` the
-    paging.Total of the results if the caller has counted them."""
-    facets = []
-    sample = Sample(filterset.queryset, total)
-    selected = {name for name, value in filterset.form.cleaned_data.items() if value}
-    for param, field_name, label, choices in FACETS:
-        own_selection = param in selected
-        counts, approximate = _counts(sample, filterset.queryset_without(param), field_name, own_selection)
-        chosen = set(data.getlist(param))
-        if choices is None:
-            facets.append(_free_facet(param, label, counts, chosen, approximate))
-        else:
-            facets.append(_vocabulary_facet(param, label, choices, counts, chosen, approximate))
+def _shared_counts(sample: Sample, fields: list[str]) -> dict[str, tuple[dict, bool]]:
+    """Counts for every facet without a selection of its own, in one query: those facets
+    all count the same rows (the page's results, whose first ids paging has read), so the
+    rows are read once and counted here rather than grouped once per facet."""
+    rows = list(sample.base.filter(IdIn(sample.total.ids)).order_by().values_list("pk", *fields))
+    factor = sample.scale(len(rows), min((r[0] for r in rows), default=None), max((r[0] for r in rows), default=None))
+    counted = {}
+    for position, field_name in enumerate(fields, start=1):
+        counts = Counter(row[position] for row in rows)
+        if factor is not None:
+            counts = {value: round(n * factor) for value, n in counts.items()}
+        counted[field_name] = (dict(counts), factor is not None)
+    return counted
+
+
+def _photo_counts(sample: Sample, filterset, own_selection: bool) -> tuple[dict, bool]:
     # A conditional count rather than GROUP BY on the EXISTS annotation: the same single
     # query, in a form every database backend handles the same way.
     counts = (
-        sample.restrict(filterset.queryset_without("photos"), own_selection="photos" in selected)
+        sample.restrict(filterset.queryset_without("photos"), own_selection=own_selection)
         .order_by()
         .aggregate(
             with_photos=Count("pk", filter=Q(has_photos=True)), total=Count("pk"), first=Min("pk"), last=Max("pk")
         )
     )
     factor = sample.scale(counts["total"], counts["first"], counts["last"])
-    counts = {True: counts["with_photos"], False: counts["total"] - counts["with_photos"]}
+    with_photos = round(counts["with_photos"] * (factor or 1))
+    return {True: with_photos, False: round(counts["total"] * (factor or 1)) - with_photos}, factor is not None
+
+
+def build_facets(filterset, data, total=None) -> list[Facet]:
+    """All facets for a validated ArtifactFilter; `data` is the request's GET, `total` the
+    paging.Total of the results if the caller has counted them."""
+    facets = []
+    sample = Sample(filterset.queryset, total)
+    selected = {name for name, value in filterset.form.cleaned_data.items() if value}
+    shared = {}
+    if total is not None:
+        own = [field_name for param, field_name, _label, _choices in FACETS if param not in selected]
+        shared = _shared_counts(sample, own + ([] if "photos" in selected else ["has_photos"]))
+    for param, field_name, label, choices in FACETS:
+        own_selection = param in selected
+        if field_name in shared:
+            counts, approximate = shared[field_name]
+        else:
+            counts, approximate = _counts(sample, filterset.queryset_without(param), field_name, own_selection)
+        chosen = set(data.getlist(param))
+        if choices is None:
+            facets.append(_free_facet(param, label, counts, chosen, approximate))
+        else:
+            facets.append(_vocabulary_facet(param, label, choices, counts, chosen, approximate))
+    if "has_photos" in shared:
+        by_flag, approximate = shared["has_photos"]
+        counts = {True: by_flag.get(True, 0), False: by_flag.get(False, 0)}
+    else:
+        counts, approximate = _photo_counts(sample, filterset, "photos" in selected)
     chosen = data.get("photos", "")
     photos = Facet("photos", "Photos", single=True)
     photos.values = [
-        FacetValue(value, text, round(counts[value == "yes"] * (factor or 1)), value == chosen, factor is not None)
-        for value, text in PHOTO_CHOICES
+        FacetValue(value, text, counts[value == "yes"], value == chosen, approximate) for value, text in PHOTO_CHOICES
     ]
     facets.append(photos)
     return facets
