@@ -8,11 +8,10 @@ the researcher can add). One GROUP BY query per facet, whatever the size of the 
 over at most paging.EXACT_UP_TO + 1 records (see Sample).
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Expression, F, Max, Min, Q, Subquery, Value
+from django.db.models import Count, Max, Min, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from artifacts import paging
@@ -63,31 +62,6 @@ FACETS = [
 MAX_ID = 2**63 - 1
 
 
-class IdIn(Expression):
-    """pk IN (ids) with the ids as one parameter (an array on PostgreSQL, JSON on SQLite):
-    ten thousand placeholders would cost more to send and parse than the count itself."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, ids):
-        super().__init__()
-        self.ids, self.key = list(ids), F("pk")
-
-    def get_source_expressions(self):
-        return [self.key]
-
-    def set_source_expressions(self, exprs):
-        (self.key,) = exprs
-
-    def as_sql(self, compiler, connection):
-        key, params = compiler.compile(self.key)
-        if connection.vendor == "postgresql":
-            return f"{key} = ANY(%s)", [*params, self.ids]
-        # `key` is a column Django compiled; the ids are a bound parameter.
-        return f"{key} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]  # noqa: S608
-
-
 class Sample:
     """Facet counts at a cost that does not grow with the archive.
 
@@ -111,7 +85,7 @@ class Sample:
         if self.total is not None and not own_selection:
             # The facet counts the page's own results, whose first ids paging has read:
             # count those rows, without evaluating the search again.
-            return self.base.filter(IdIn(self.total.ids))
+            return self.base.filter(paging.IdIn(self.total.ids))
         # Up to the id of the (EXACT_UP_TO + 1)-th match: one scalar subquery the database
         # runs once, then a range scan on the primary key.
         cut = queryset.order_by("pk").values("pk")[paging.EXACT_UP_TO : paging.EXACT_UP_TO + 1]
@@ -165,7 +139,7 @@ def _shared_counts(sample: Sample, fields: list[str]) -> dict[str, tuple[dict, b
     """Counts for every facet without a selection of its own, in one query: those facets
     all count the same rows (the page's results, whose first ids paging has read), so the
     rows are read once and counted here rather than grouped once per facet."""
-    rows = list(sample.base.filter(IdIn(sample.total.ids)).order_by().values_list("pk", *fields))
+    rows = list(sample.base.filter(paging.IdIn(sample.total.ids)).order_by().values_list("pk", *fields))
     factor = sample.scale(len(rows), min((r[0] for r in rows), default=None), max((r[0] for r in rows), default=None))
     counted = {}
     for position, field_name in enumerate(fields, start=1):

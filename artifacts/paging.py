@@ -21,11 +21,13 @@ is also what makes the rest reachable: every record is reachable within 10,000 r
 of some sort order or filter.
 """
 
+import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Expression, F
 
 from artifacts.search import backend_for
 
@@ -61,6 +63,40 @@ def count_results(queryset) -> Total:
     if len(ids) <= EXACT_UP_TO:
         return Total(len(ids), exact=True, ids=ids)
     return Total(backend_for(queryset.db).estimate_count(queryset, len(ids)), exact=False, ids=ids)
+
+
+class IdIn(Expression):
+    """pk IN (ids) with the ids as one parameter (an array on PostgreSQL, JSON on SQLite):
+    ten thousand placeholders would cost more to send and parse than the count itself."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids, self.key = list(ids), F("pk")
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def as_sql(self, compiler, connection):
+        key, params = compiler.compile(self.key)
+        if connection.vendor == "postgresql":
+            return f"{key} = ANY(%s)", [*params, self.ids]
+        # `key` is a column Django compiled; the ids are a bound parameter.
+        return f"{key} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]  # noqa: S608
+
+
+def known_rows(base, results, total: Total):
+    """`results`, or when `total` is exact, the same rows read by primary key from `base`
+    (ordered as `results` is): count_results has already found every matching id, so the
+    page need not run the search and the filters a second time."""
+    if not total.exact:
+        return results
+    return base.filter(IdIn(total.ids)).order_by(*results.query.order_by)
 
 
 class CappedPage(Page):

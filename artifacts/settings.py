@@ -134,12 +134,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE", "")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's default random_page_cost (4) models spinning disks; on SSDs, or with the
-    # archive in memory, it makes the planner scan every search document instead of
-    # fetching the matches the GIN index names (bench/RESULTS.md measures the difference).
-    # 1.1 is the usual value for solid-state storage.
+    # Planner settings for the archive's connections (measured in bench/RESULTS.md):
+    # - random_page_cost: the default (4) models spinning disks and makes the planner scan
+    #   every search document instead of fetching the matches the GIN index names; 1.1 is
+    #   the usual value for solid-state storage.
+    # - work_mem: with the default 4 MB the bitmap of a broad search's matches goes lossy
+    #   and PostgreSQL re-tests whole pages of tsvectors; 8 MB keeps it exact for about
+    #   100,000 matches. hash_mem_multiplier 1 stops the extra memory from turning the
+    #   per-row photo check into a hash of every photo (4 times slower on a results page).
+    # - jit: compiling the page queries costs more than it saves at this size.
     page_cost = env_float("DJANGO_PG_RANDOM_PAGE_COST", 1.1)
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c random_page_cost={page_cost} -c work_mem=8MB -c hash_mem_multiplier=1 -c jit=off"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

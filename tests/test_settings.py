@@ -129,9 +129,10 @@ SHOW_PG_OPTIONS = "import django; django.setup(); from django.conf import settin
 
 def test_postgresql_connections_plan_for_solid_state_storage_unless_told_otherwise():
     url = "postgres://archive@db.example.org/archive"
-    assert run_django(["-c", SHOW_PG_OPTIONS], DATABASE_URL=url).stdout.strip() == "-c random_page_cost=1.1"
+    default = run_django(["-c", SHOW_PG_OPTIONS], DATABASE_URL=url)
+    assert default.stdout.strip() == "-c random_page_cost=1.1 -c work_mem=8MB -c hash_mem_multiplier=1 -c jit=off"
     tuned = run_django(["-c", SHOW_PG_OPTIONS], DATABASE_URL=url, DJANGO_PG_RANDOM_PAGE_COST="4")
-    assert tuned.stdout.strip() == "-c random_page_cost=4.0"
+    assert tuned.stdout.strip() == "-c random_page_cost=4.0 -c work_mem=8MB -c hash_mem_multiplier=1 -c jit=off"
     # SQLite has no such setting, and gets none.
     assert run_django(["-c", SHOW_PG_OPTIONS], DJANGO_DEBUG="1").stdout.strip() == "None"
 

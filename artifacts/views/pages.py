@@ -25,7 +25,7 @@ from artifacts.choices import ArtifactType, CustodyEventType, RelationType
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
 from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
-from artifacts.paging import CappedPaginator, count_results
+from artifacts.paging import CappedPaginator, count_results, known_rows
 from artifacts.revisions import history_summary
 from artifacts.search import attach_highlights
 
@@ -152,7 +152,8 @@ def catalog(request, download=None):
     if download:
         notices.append(exports.notice_for(download))
 
-    paginator = CappedPaginator(results, per_page, count_results(filterset.qs))
+    total = count_results(filterset.qs)
+    paginator = CappedPaginator(known_rows(filterset.queryset, results, total), per_page, total)
     page = _page(paginator, request.GET.get("page"), notices)
     artifacts = list(page.object_list)
     attach_thumbnails(artifacts, request)
