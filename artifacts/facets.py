@@ -250,7 +250,8 @@ def describe(count, cleaned: dict, data, sort_label: str) -> str:
         clauses.append("with photos" if cleaned["photos"] == "yes" else "without photos")
     if not clauses:
         clauses.append("in the archive")
-    return f"{subject} {', '.join(clauses)}, sorted by {sort_label}."
+    # An estimate begins the sentence with “about”: capitalised, as any sentence is.
+    return f"{subject[0].upper()}{subject[1:]} {', '.join(clauses)}, sorted by {sort_label}."
 
 
 def _url_without(data, param, value=None) -> str:

@@ -39,7 +39,7 @@ def test_catalog_says_about_and_caps_paging(client, thirty, monkeypatch):
     monkeypatch.setattr(paging, "EXACT_UP_TO", 20)
     monkeypatch.setattr(paging, "PAGEABLE", 20)
     response = client.get(CATALOG, {"q": "grenade", "per_page": "10", "page": "2"})
-    assert response.context["sentence"].startswith("about ")
+    assert response.context["sentence"].startswith("About ")
     assert [a.title for a in response.context["artifacts"]] == [f"Item {n:02d}" for n in range(11, 21)]
     html = response.content.decode()
     assert "Page 2 of 2" in html
