@@ -100,8 +100,7 @@ class PostgresBackend(SearchBackend):
     match_sql = f"SELECT artifact_id FROM {DOCUMENT_TABLE} WHERE vector @@ %s::tsquery"  # noqa: S608
     rank_template = "COALESCE(ts_rank('{{{D},{C},{B},{A}}}', {{vector}}, %s::tsquery, 1), 0)".format(**WEIGHTS)
 
-    matches_sql = f"SELECT artifact_id FROM {DOCUMENT_TABLE} WHERE vector @@ %s::tsquery"  # noqa: S608
-    match_any_sql = f"{{pk}} = ANY(ARRAY({matches_sql}))"
+    match_any_sql = f"{{pk}} = ANY(ARRAY({match_sql}))"
 
     def filter(self, queryset, query):
         if query.has_positive:
@@ -133,7 +132,7 @@ class PostgresBackend(SearchBackend):
         # include the most common lexemes): costs a plan, not a scan. It is asked about
         # the IN (subquery) form of the search, since it cannot see into an ARRAY's size.
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        sql = sql.replace(f"= ANY(ARRAY({self.matches_sql}))", f"IN ({self.matches_sql})")
+        sql = sql.replace(f"= ANY(ARRAY({self.match_sql}))", f"IN ({self.match_sql})")
         with connections[queryset.db].cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
