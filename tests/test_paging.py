@@ -35,6 +35,16 @@ def test_counts_are_exact_up_to_the_threshold_then_estimated(thirty, monkeypatch
         assert total.value == 30
 
 
+def test_estimates_come_from_the_statistics_of_the_search(thirty, monkeypatch):
+    # With statistics, PostgreSQL's planner knows every record holds “grenade”. Its
+    # estimate must come from them, not from its default guess for an array of unknown
+    # length (10). SQLite extrapolates from the ids and gets 30.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 10)
+    assert count_results(Artifact.objects.search("grenade")).value >= 25
+
+
 def test_catalog_says_about_and_caps_paging(client, thirty, monkeypatch):
     monkeypatch.setattr(paging, "EXACT_UP_TO", 20)
     monkeypatch.setattr(paging, "PAGEABLE", 20)
