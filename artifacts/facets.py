@@ -4,8 +4,10 @@ Counts are taken over the queryset the view built from visible_to(user), so rest
 and draft records never show up in a number. Each facet is counted with the search and
 every other filter applied but not its own selection (the usual faceting convention:
 ticking “Weapon” must not make the other types look empty, since they are alternatives
-the researcher can add). One GROUP BY query per facet, whatever the size of the archive,
-over at most paging.EXACT_UP_TO + 1 records (see Sample).
+the researcher can add). Facets without a selection of their own all count the page's
+results, so one query reads those rows for all of them; a facet with a selection gets one
+GROUP BY query of its own. Either way at most paging.EXACT_UP_TO + 1 records are read,
+whatever the size of the archive (see Sample).
 """
 
 from collections import Counter
