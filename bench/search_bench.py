@@ -219,6 +219,7 @@ def datasette_hits(database: Path, case: Case) -> dict:
 
 
 def run(label: str, datasette: Path | None, runs: int, warmup: int, floor_runs: int) -> dict:
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
     from artifacts.models import Artifact
@@ -227,7 +228,7 @@ def run(label: str, datasette: Path | None, runs: int, warmup: int, floor_runs: 
     results = {
         "label": label,
         "artifacts": Artifact.objects.count(),
-        "visible": Artifact.objects.filter(status="published", access_level=0).count(),
+        "visible": Artifact.objects.visible_to(AnonymousUser()).count(),
         "vendor": connection.vendor,
         "postgres": connection.cursor().connection.info.server_version,
         "cases": [],
