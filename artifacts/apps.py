@@ -8,3 +8,4 @@ class ArtifactsConfig(AppConfig):
 
     def ready(self):
         from artifacts import checks, signals  # noqa: F401  (registers checks, connects receivers)
+        from artifacts.custody import signals as custody_signals  # noqa: F401

@@ -32,9 +32,9 @@ import bagit
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from artifacts import fixity
 from artifacts.access import sees_drafts, viewer_level
 from artifacts.bag_metadata import artifact_document, photo_names
+from artifacts.custody.record import custody_document
 from artifacts.models import Photo
 from artifacts.templatetags.archive import archive_name
 
@@ -114,7 +114,7 @@ def _fill(payload: Path, artifacts, user, base_url: str) -> tuple[int, int, int]
             .order_by("position", "pk")
         )
         _write_json(folder / "metadata.json", artifact_document(artifact, photos, user, base_url))
-        _write_json(folder / "custody.json", fixity.custody_document(artifact, photos))
+        _write_json(folder / "custody.json", custody_document(artifact, photos))
         for photo in photos:
             names = photo_names(photo)
             kinds = ("original", "display", "thumbnail") if staff else ("display", "thumbnail")

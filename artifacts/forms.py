@@ -3,7 +3,7 @@
 Both validate everything before anything is written, so a refused file or event leaves
 no row and no file behind. Neither form saves itself the ModelForm way: a photo's file is
 stored by services.fill_photo_from_upload (original unchanged, derivatives stripped) and
-an event is appended by services.record_custody_event (numbered and hashed).
+an event is appended by custody.services.record_custody_event (numbered, hashed, logged).
 """
 
 from django import forms
@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from artifacts import imaging, services
+from artifacts.custody import services as custody_services
 from artifacts.models import CustodyEvent, Photo, Relation
 
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/tiff,.jpg,.jpeg,.png,.webp,.tif,.tiff"
@@ -118,7 +119,7 @@ class PhotoForm(forms.ModelForm):
 
 
 # The fields of an event that a curator states; the rest (sequence, hashes, who and when
-# it was recorded) are set by services.record_custody_event.
+# it was recorded) are set by custody.services.record_custody_event.
 CUSTODY_FIELDS = [
     "event_type",
     "occurred",
@@ -176,7 +177,7 @@ class CustodyEventForm(forms.ModelForm):
         if "event_type" in cleaned and "corrects" in cleaned:
             artifact = cleaned.get("artifact") or getattr(self.instance, "artifact", None)
             try:
-                services.validate_correction(cleaned["event_type"], cleaned["corrects"], artifact)
+                custody_services.validate_correction(cleaned["event_type"], cleaned["corrects"], artifact)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
@@ -189,7 +190,7 @@ class CustodyEventForm(forms.ModelForm):
                 fields[name] = ""
         attachment = self.cleaned_data.get("attachment")
         attachments = [(attachment, self.cleaned_data.get("attachment_description", ""))] if attachment else []
-        return services.record_custody_event(
+        return custody_services.record_custody_event(
             artifact=artifact, recorded_by=recorded_by, attachments=attachments, **fields
         )
 

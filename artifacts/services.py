@@ -1,22 +1,17 @@
-"""Writes that touch several models or files, each in one transaction.
+"""Writes of photos, which touch several models and files, each in one transaction.
 
 Keyword-only and typed, so every caller (admin, loader, importer, tests) states exactly
-what it records. A failure leaves nothing behind: no row, no file.
+what it records. A failure leaves nothing behind: no row, no file. Custody's writes
+(events, attachments, withdrawals, the log) are in artifacts.custody.services.
 """
 
 import datetime
-import hashlib
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
-from artifacts import custody_chain, edtf_dates, imaging
-from artifacts.choices import CustodyEventType
-from artifacts.models import Artifact, CustodyAttachment, CustodyEvent, Photo
+from artifacts import imaging
+from artifacts.models import Artifact, Photo
 
 
 def fill_photo_from_upload(*, photo: Photo, uploaded, prepared: imaging.PreparedUpload | None = None) -> list[str]:
@@ -96,120 +91,3 @@ def add_photo(
         remove_files(written)
         raise
     return photo
-
-
-def record_custody_event(
-    *,
-    artifact: Artifact,
-    event_type: str,
-    recorded_by=None,
-    occurred: str = "",
-    occurred_as_reported: str = "",
-    place: str = "",
-    destination: str = "",
-    released_by: str = "",
-    released_by_role: str = "",
-    received_by: str = "",
-    received_by_role: str = "",
-    authorised_by: str = "",
-    witnesses: str = "",
-    purpose: str = "",
-    condition_before: str = "",
-    condition_after: str = "",
-    seal_numbers_out: str = "",
-    seal_numbers_in: str = "",
-    seal_intact: bool | None = None,
-    note: str = "",
-    corrects: CustodyEvent | None = None,
-    outcome: str | None = None,
-    attachments: list[tuple[UploadedFile, str]] = (),
-    recorded_at: datetime.datetime | None = None,
-) -> CustodyEvent:
-    """Append one event to the artifact's custody chain, numbered and hashed.
-
-    `attachments` are (file, description) pairs; their SHA-256 digests enter the event's
-    hash, so the record proves which files documented the event."""
-    edtf_dates.validate_edtf(occurred)
-    payloads = []
-    for uploaded, description in attachments:
-        if uploaded.size is not None and uploaded.size > settings.ARCHIVE_MAX_UPLOAD_BYTES:
-            raise ValidationError("Attachment %(name)s is over the upload limit.", params={"name": uploaded.name})
-        data = imaging._read_all(uploaded)
-        payloads.append((uploaded.name or "attachment", description, data, hashlib.sha256(data).hexdigest()))
-    written: list[str] = []
-    try:
-        return _append_event(
-            artifact=artifact,
-            payloads=payloads,
-            written=written,
-            fields=dict(
-                event_type=event_type,
-                occurred=occurred,
-                occurred_as_reported=occurred_as_reported,
-                place=place,
-                destination=destination,
-                released_by=released_by,
-                released_by_role=released_by_role,
-                received_by=received_by,
-                received_by_role=received_by_role,
-                authorised_by=authorised_by,
-                witnesses=witnesses,
-                purpose=purpose,
-                condition_before=condition_before,
-                condition_after=condition_after,
-                seal_numbers_out=seal_numbers_out,
-                seal_numbers_in=seal_numbers_in,
-                seal_intact=seal_intact,
-                note=note,
-                corrects=corrects,
-                outcome=outcome,
-                recorded_by=recorded_by,
-                recorded_at=recorded_at or timezone.now(),
-            ),
-        )
-    except Exception:
-        remove_files(written)
-        raise
-
-
-def validate_correction(event_type: str, corrects: CustodyEvent | None, artifact: Artifact | None) -> None:
-    """A correction names an earlier event of the same artifact; no other kind of event
-    points at one. Public so that forms can say so before anything is written."""
-    if event_type == CustodyEventType.CORRECTION and corrects is None:
-        raise ValidationError({"corrects": "Say which earlier event this correction puts right."})
-    if event_type != CustodyEventType.CORRECTION and corrects is not None:
-        raise ValidationError({"corrects": "Only a correction event may point at an earlier event."})
-    if corrects is not None and (artifact is None or corrects.artifact_id != artifact.pk):
-        raise ValidationError({"corrects": "A correction must point at an event of the same artifact."})
-
-
-def _append_event(*, artifact, payloads, written, fields) -> CustodyEvent:
-    with transaction.atomic():
-        # Lock the artifact row so two curators cannot both append event N.
-        locked = Artifact.objects.select_for_update().get(pk=artifact.pk)
-        last = CustodyEvent.objects.filter(artifact=locked).order_by("-sequence").first()
-        event = CustodyEvent(
-            artifact=locked,
-            sequence=(last.sequence + 1) if last else 1,
-            occurred_earliest=edtf_dates.bounds(fields["occurred"])[0],
-            previous_hash=last.entry_hash if last else "",
-            **fields,
-        )
-        validate_correction(fields["event_type"], fields["corrects"], locked)
-        # Field validation only: sequence and hash uniqueness are guaranteed by the row lock
-        # above and enforced by the database, so the per-constraint queries would be wasted.
-        event.full_clean(
-            exclude=["entry_hash", "recorded_by", "artifact", "corrects"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-        event.entry_hash = custody_chain.compute_hash(event, [digest for *_, digest in payloads])
-        event.save(force_insert=True)
-        for name, description, data, digest in payloads:
-            attachment = CustodyAttachment(
-                event=event, original_name=name[:255], description=description, sha256=digest, byte_size=len(data)
-            )
-            attachment.file.save(name, ContentFile(data), save=False)
-            written.append(attachment.file.name)
-            attachment.save(force_insert=True)
-    return event

@@ -201,6 +201,21 @@ ARCHIVE_OAI_NAMESPACE = os.environ.get("ARCHIVE_OAI_NAMESPACE", "").strip()
 ARCHIVE_OAI_ADMIN_EMAILS = env_list("ARCHIVE_OAI_ADMIN_EMAILS")  # empty: DEFAULT_FROM_EMAIL
 ARCHIVE_OAI_PAGE_SIZE = env_int("ARCHIVE_OAI_PAGE_SIZE", 100)
 ARCHIVE_OAI_TOKEN_HOURS = env_int("ARCHIVE_OAI_TOKEN_HOURS", 24)
+
+# The transparency log (artifacts/custody/, README "Transparency log"). The signing key is
+# a file outside the database (`manage.py make_signing_key PATH`); without one, heads are
+# published unsigned and every page says so. The log's name goes into every head: set it
+# to the site's domain so heads outlive a change of host name. With a time-stamping
+# authority (RFC 3161) named, each head is stamped by it; its CA certificate(s), as PEM,
+# let the archive check the tokens it is given.
+ARCHIVE_SIGNING_KEY_FILE = os.environ.get("ARCHIVE_SIGNING_KEY_FILE", "").strip()
+ARCHIVE_LOG_ORIGIN = os.environ.get("ARCHIVE_LOG_ORIGIN", "").strip() or "battlefield-artifacts-archive"
+ARCHIVE_TSA_URL = os.environ.get("ARCHIVE_TSA_URL", "").strip()
+ARCHIVE_TSA_CA_FILE = os.environ.get("ARCHIVE_TSA_CA_FILE", "").strip()
+# Ids of earlier signing keys (README, "Rotating the key"): heads they signed still verify,
+# and a key that is neither configured nor listed here is reported as planted.
+ARCHIVE_TRUSTED_KEY_IDS = env_list("ARCHIVE_TRUSTED_KEY_IDS")
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

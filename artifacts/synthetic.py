@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from artifacts import custody_chain
 from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, VerificationStatus
+from artifacts.custody import chain, leaves, log
 from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SearchDocument, SerialNumber, Text, normalize_serial
 from artifacts.search import indexing
 from artifacts.search.document import build_document
@@ -171,6 +171,8 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
     Photo.objects.bulk_create(photos, batch_size=1000)
     CustodyEvent.objects.bulk_create(events, batch_size=1000)
     SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    # The same leaves the custody services append, for the rows written in bulk above.
+    log.append([leaves.for_event(e, entry_hash=e.entry_hash) for e in events] + [leaves.for_photo(p) for p in photos])
 
 
 def _photo(artifact: Artifact, rng: random.Random) -> Photo:
@@ -199,11 +201,10 @@ def _photo(artifact: Artifact, rng: random.Random) -> Photo:
 
 
 def _custody(artifact: Artifact, rng: random.Random, now) -> list[CustodyEvent]:
-    events, previous = [], ""
-    for sequence, kind in enumerate(["recovery", "transfer", "digitisation"][: rng.randint(1, 3)], start=1):
+    events, previous = [], None
+    for kind in ["recovery", "transfer", "digitisation"][: rng.randint(1, 3)]:
         event = CustodyEvent(
             artifact=artifact,
-            sequence=sequence,
             event_type=kind,
             occurred=artifact.recovery_date,
             occurred_earliest=artifact.recovered_earliest,
@@ -211,9 +212,8 @@ def _custody(artifact: Artifact, rng: random.Random, now) -> list[CustodyEvent]:
             received_by=artifact.recovering_unit,
             note="Synthetic event.",
             recorded_at=now,
-            previous_hash=previous,
         )
-        event.entry_hash = custody_chain.compute_hash(event, [])
-        previous = event.entry_hash
+        chain.seal(event, previous)
+        previous = event
         events.append(event)
     return events

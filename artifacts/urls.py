@@ -1,20 +1,47 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from artifacts import iiif
+from artifacts.custody import views as custody
 from artifacts.oai import views as oai
 from artifacts.sitemaps import SITEMAPS
-from artifacts.views import citation, custody, media, pages
+from artifacts.views import citation, media, pages
+
+
+class AccessionConverter:
+    """An accession number in a URL: any characters but "/" and NUL (no accession number
+    holds a NUL, and PostgreSQL refuses one in a query parameter), so such a URL is a
+    plain 404 before any view runs."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AccessionConverter, "accession")
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
     re_path(r"^artifacts\.(?P<download>csv|json)$", pages.catalog, name="catalog-download"),
-    path("artifacts/<str:accession>/", pages.artifact_detail, name="artifact-detail"),
-    path("artifacts/<str:accession>/custody.json", custody.custody_record, name="custody-record"),
-    path("artifacts/<str:accession>/citation.json", citation.csl_json, name="citation-csl"),
-    path("iiif/<str:accession>/manifest.json", iiif.manifest_view, name="iiif-manifest"),
+    path("artifacts/<accession:accession>/", pages.artifact_detail, name="artifact-detail"),
+    path("artifacts/<accession:accession>/custody.json", custody.custody_record, name="custody-record"),
+    path("transparency/", custody.page, name="transparency"),
+    path("transparency/heads/latest.json", custody.latest_head, name="transparency-latest"),
+    path("transparency/heads.json", custody.head_list, name="transparency-heads"),
+    path("transparency/heads/<int:number>.json", custody.head_detail, name="transparency-head"),
+    path("transparency/proof/inclusion.json", custody.inclusion, name="transparency-inclusion"),
+    path("transparency/proof/consistency.json", custody.consistency, name="transparency-consistency"),
+    path("transparency/leaves/<int:index>.json", custody.leaf_hash, name="transparency-leaf"),
+    path("transparency/keys.json", custody.keys, name="transparency-keys"),
+    path("transparency/bfa-verify.pyz", custody.checker, name="transparency-checker"),
+    path("artifacts/<accession:accession>/citation.json", citation.csl_json, name="citation-csl"),
+    path("iiif/<accession:accession>/manifest.json", iiif.manifest_view, name="iiif-manifest"),
     path("oai/", oai.endpoint, name="oai-pmh"),
     path("preferences/graphic-content/", pages.graphic_preference, name="graphic-preference"),
     path("media/photos/<int:pk>/<str:kind>/", media.photo_file, name="photo-file"),

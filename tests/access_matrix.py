@@ -286,6 +286,14 @@ def expect_no_records(seen):
     _ok(seen, "")
 
 
+def expect_log_answer(seen):
+    """The transparency log answers everyone alike, with hashes only (the leak check
+    proves no restricted record's content is in them); absent heads are a JSON 404."""
+    assert seen.response.status_code in (200, 404), seen.response.status_code
+    if seen.response.status_code == 404:
+        assert seen.response["Content-Type"].startswith(("application/json", "text/html"))
+
+
 def _detail(world, key):
     return world.artifacts[key].get_absolute_url()
 
@@ -375,6 +383,27 @@ URL_KINDS = {
     "sitemap": (Probe("public-only", lambda world, _: reverse("sitemap"), expect_sitemap),),
     "robots-txt": (Probe("robots", lambda world, _: reverse("robots-txt"), expect_robots),),
     "graphic-preference": (Probe("get", lambda world, _: reverse("graphic-preference"), expect_post_only),),
+    "transparency": (Probe("page", lambda world, _: reverse("transparency"), expect_no_records),),
+    "transparency-latest": (Probe("head", lambda world, _: reverse("transparency-latest"), expect_log_answer),),
+    "transparency-heads": (Probe("list", lambda world, _: reverse("transparency-heads"), expect_log_answer),),
+    "transparency-head": (Probe("first", lambda world, _: reverse("transparency-head", args=[1]), expect_log_answer),),
+    "transparency-keys": (Probe("keys", lambda world, _: reverse("transparency-keys"), expect_log_answer),),
+    "transparency-leaf": (Probe("first", lambda world, _: reverse("transparency-leaf", args=[0]), expect_log_answer),),
+    "transparency-inclusion": (
+        Probe(
+            "first-leaf",
+            lambda world, _: reverse("transparency-inclusion") + "?leaf=0&tree_size=1",
+            expect_log_answer,
+        ),
+    ),
+    "transparency-consistency": (
+        Probe(
+            "one-to-one",
+            lambda world, _: reverse("transparency-consistency") + "?first=1&second=1",
+            expect_log_answer,
+        ),
+    ),
+    "transparency-checker": (Probe("zipapp", lambda world, _: reverse("transparency-checker"), expect_log_answer),),
 }
 
 

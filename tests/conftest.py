@@ -48,3 +48,18 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# A real RFC 3161 time-stamping authority (OpenSSL's `ts`) on this machine, for the session.
+from tests.tsa_server import tsa_fixture as tsa  # noqa: E402, F401
+
+
+@pytest.fixture
+def signing_key(settings, tmp_path):
+    """An Ed25519 signing key in a file, configured as the archive's."""
+    from artifacts.custody import signing
+
+    path = tmp_path / "keys" / "archive-signing.pem"
+    signing.make_key_file(path)
+    settings.ARCHIVE_SIGNING_KEY_FILE = str(path)
+    return path

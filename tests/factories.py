@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from artifacts import services
 from artifacts.choices import ArtifactType, PublicationStatus
+from artifacts.custody import services as custody_services
 from artifacts.models import Artifact, Phrase, SerialNumber, Source, SourceCitation, Text
 from tests.images import upload
 
@@ -82,4 +83,4 @@ def make_photo(artifact=None, **kwargs):
 def make_custody_event(artifact=None, **kwargs):
     artifact = artifact or ArtifactFactory()
     kwargs.setdefault("event_type", "recovery")
-    return services.record_custody_event(artifact=artifact, **kwargs)
+    return custody_services.record_custody_event(artifact=artifact, **kwargs)

@@ -6,7 +6,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from artifacts import custody_chain, services
+from artifacts.custody import chain as custody_chain
+from artifacts.custody import services as custody_services
 from artifacts.forms import REPLACE_REFUSED
 from artifacts.models import Artifact, CustodyAttachment, CustodyEvent, Photo, Phrase, Text
 from tests.factories import ArtifactFactory, UserFactory, make_custody_event, make_photo
@@ -245,7 +246,7 @@ def test_files_written_before_a_failure_are_removed(client, curator, media_root,
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "record_custody_event", broken)
+    monkeypatch.setattr(custody_services, "record_custody_event", broken)
     data = add_rows(artifact_add_data(client), "photos", {**PHOTO_ROW, "original": upload()})
     add_rows(data, "custody_events", {"event_type": "recovery", "seal_intact": "unknown"})
     with pytest.raises(RuntimeError):

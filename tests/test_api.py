@@ -9,8 +9,8 @@ import yaml
 from django.test import override_settings
 from drf_spectacular.validation import validate_schema
 
-from artifacts import custody_record
 from artifacts.choices import AccessLevel, PublicationStatus
+from artifacts.custody.checker import record as custody_record
 from artifacts.models import ILLUSTRATION_NOTICE, PersonalDatum, Relation
 from tests.factories import (
     ArtifactFactory,
@@ -269,7 +269,7 @@ def test_the_custody_record_verifies_and_lists_only_visible_files(client, staff_
     data = get_json(client, f"/api/artifacts/{artifact.accession_number}/")
     custody = data["custody"]
     assert [event["event_type"] for event in custody["events"]] == ["recovery", "intake"]
-    assert custody_record.verify_record(custody) == []
+    assert custody_record.verify_record(custody).problems == []
     assert [f["sha256"] for f in custody["files"]] == [shown.sha256]
     assert data["custody_url"] == f"http://testserver/artifacts/{artifact.accession_number}/custody.json"
 

@@ -10,8 +10,8 @@ import bagit
 import pytest
 from django.core.management import CommandError, call_command
 
-from artifacts import custody_record
 from artifacts.choices import AccessLevel, ArtifactType, PersonalField, PublicationStatus
+from artifacts.custody.checker import record as custody_record
 from artifacts.models import PersonalDatum
 from tests.factories import ArtifactFactory, SourceFactory, make_custody_event, make_photo
 from tests.images import image_bytes, upload
@@ -86,7 +86,7 @@ def test_an_anonymous_bag_validates_and_holds_only_public_material(artifact, pho
     assert "Staff close-up" not in (bag_dir / "data" / acc / "metadata.json").read_text()
 
     custody = json.loads((bag_dir / "data" / acc / "custody.json").read_text())
-    assert custody_record.verify_record(custody) == []
+    assert custody_record.verify_record(custody).problems == []
     assert custody["events"][0]["place"] == "Kursk region"
     assert "anonymous visitor" in (bag_dir / "data" / "README.txt").read_text()
 
@@ -115,7 +115,7 @@ def test_a_staff_bag_carries_originals_and_attachments_the_custody_checker_can_v
     assert record["personal_data"][0]["value"] == "Kim X"
     custody = json.loads((bag_dir / "data" / acc / "custody.json").read_text())
     # Every file the custody record names is in the bag, unchanged.
-    assert custody_record.verify_record(custody, bag_dir / "data" / acc / "files") == []
+    assert custody_record.verify_record(custody, bag_dir / "data" / acc / "files").problems == []
 
 
 def test_a_researcher_bag_has_researcher_photos_but_no_originals(artifact, photos, researcher, tmp_path):

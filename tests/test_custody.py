@@ -3,7 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from artifacts import custody_chain
+from artifacts.custody import chain as custody_chain
 from artifacts.models import AppendOnlyError, CustodyEvent
 from tests.factories import ArtifactFactory, UserFactory, make_custody_event
 

@@ -1,5 +1,6 @@
 """The standalone checker (standard library only) accepts a good custody record and
-rejects every tampered variant, run exactly as a researcher would run it."""
+rejects every tampered variant, run exactly as a researcher would run it: the zipapp
+the archive serves, under `python3 -I`."""
 
 import copy
 import json
@@ -10,23 +11,33 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from artifacts import fixity
+from artifacts.custody import checker_zip, heads
+from artifacts.custody.record import custody_document
 from artifacts.models import Photo
 from tests.factories import ArtifactFactory, make_custody_event, make_photo
 
 pytestmark = pytest.mark.django_db
-SCRIPT = Path(__file__).resolve().parent.parent / "artifacts" / "custody_record.py"
+
+
+@pytest.fixture(autouse=True)
+def script(tmp_path) -> Path:
+    """The checker exactly as /transparency/bfa-verify.pyz serves it."""
+    global SCRIPT
+    SCRIPT = tmp_path / "bfa-verify.pyz"
+    checker_zip.write(SCRIPT)
+    return SCRIPT
 
 
 @pytest.fixture
-def record():
+def record(signing_key):
     artifact = ArtifactFactory(title="Phrase list")
     make_photo(artifact)
     form = SimpleUploadedFile("form.pdf", b"%signed form, Sumy, 2025%", content_type="application/pdf")
     make_custody_event(artifact, event_type="recovery", place="Курская область", attachments=[(form, "Form")])
     make_custody_event(artifact, event_type="transfer", note="Handed to the unit's archive")
     make_custody_event(artifact, event_type="shown_to_press", received_by="The Washington Post")
-    return fixity.custody_document(artifact, Photo.objects.filter(artifact=artifact))
+    heads.publish()
+    return custody_document(artifact, Photo.objects.filter(artifact=artifact))
 
 
 def check(tmp_path, document, *extra):
@@ -42,6 +53,7 @@ def test_a_genuine_record_verifies(tmp_path, record):
     code, out = check(tmp_path, record)
     assert code == 0, out
     assert out.startswith(f"OK: {record['accession_number']}: 3 events")
+    assert "Ed25519 signature verified" in out
 
 
 def changed_field(doc):

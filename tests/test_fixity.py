@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from artifacts import fixity
+from artifacts.custody import fixity
 from artifacts.models import CustodyEvent
 from tests.factories import ArtifactFactory, make_custody_event, make_photo
 

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from artifacts import custody_chain
+from artifacts.custody import chain as custody_chain
 from artifacts.demo import collection, illustrations
 from artifacts.models import Artifact, CustodyEvent, PersonalDatum, Photo, Relation, Source
 

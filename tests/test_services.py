@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from artifacts import custody_chain, services
+from artifacts import services
 from artifacts.choices import AccessLevel
+from artifacts.custody import chain as custody_chain
+from artifacts.custody import services as custody_services
 from artifacts.models import CustodyAttachment, CustodyEvent, Photo
 from tests.factories import ArtifactFactory, UserFactory, make_custody_event, make_photo
 from tests.images import image_bytes, upload
@@ -116,7 +118,7 @@ def test_the_hash_covers_who_recorded_the_event_and_its_documents(media_root):
 def test_a_correction_points_at_the_event_it_corrects_and_changes_nothing_in_it():
     artifact = ArtifactFactory()
     wrong = make_custody_event(artifact, event_type="transfer", place="Sumy")
-    correction = services.record_custody_event(
+    correction = custody_services.record_custody_event(
         artifact=artifact, event_type="correction", corrects=wrong, note="The transfer took place in Kyiv."
     )
     assert correction.corrects == wrong and correction.sequence == 2
@@ -144,7 +146,7 @@ def test_invalid_events_are_refused_and_nothing_is_appended(kwargs, field, messa
     if "corrects" in kwargs:
         kwargs["corrects"] = earlier if kwargs["corrects"] == "earlier" else elsewhere
     with pytest.raises(ValidationError) as excinfo:
-        services.record_custody_event(artifact=artifact, **kwargs)
+        custody_services.record_custody_event(artifact=artifact, **kwargs)
     messages = excinfo.value.message_dict[field] if field else excinfo.value.messages
     assert any(message in text for text in messages)
     assert artifact.custody_events.count() == 1
@@ -154,7 +156,7 @@ def test_a_refused_event_with_a_document_leaves_no_file(media_root):
     artifact = ArtifactFactory()
     form = SimpleUploadedFile("form.pdf", b"%form%", content_type="application/pdf")
     with pytest.raises(ValidationError):
-        services.record_custody_event(
+        custody_services.record_custody_event(
             artifact=artifact, event_type="recovery", place="x" * 201, attachments=[(form, "Form")]
         )
     assert stored_files(media_root) == []
@@ -165,6 +167,8 @@ def test_a_document_over_the_upload_limit_is_refused(settings, media_root):
     settings.ARCHIVE_MAX_UPLOAD_BYTES = 10
     form = SimpleUploadedFile("form.pdf", b"%a long signed form%", content_type="application/pdf")
     with pytest.raises(ValidationError) as excinfo:
-        services.record_custody_event(artifact=ArtifactFactory(), event_type="recovery", attachments=[(form, "")])
+        custody_services.record_custody_event(
+            artifact=ArtifactFactory(), event_type="recovery", attachments=[(form, "")]
+        )
     assert "over the upload limit" in excinfo.value.messages[0]
     assert not CustodyEvent.objects.exists()

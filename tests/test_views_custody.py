@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from artifacts import custody_record
 from artifacts.choices import AccessLevel, PublicationStatus
+from artifacts.custody.checker import record as custody_record
 from tests.factories import ArtifactFactory, make_custody_event, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_custody_record_downloads_as_verifiable_json(client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{artifact.accession_number}-custody.json"'
     document = json.loads(response.content)
-    assert custody_record.verify_record(document) == []
+    assert custody_record.verify_record(document).problems == []
     assert [e["sequence"] for e in document["events"]] == [1, 2]
     assert document["events"][0]["place"] == "Курская область"
     # Only the photo an anonymous visitor may see is listed.

@@ -27,8 +27,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils.html import escape
 
-from artifacts import services
 from artifacts.choices import AccessLevel, ArtifactType
+from artifacts.custody import services as custody_services
 from artifacts.edtf_dates import EDTFField
 from artifacts.models import (
     Artifact,
@@ -162,7 +162,7 @@ def build_record(payload: int, staff) -> Artifact:
     # An upload's name setter keeps only the last path segment; an importer reading names
     # from a manifest has no such step, so the whole hostile name is given here.
     document._name = attachment_values["original_name"]
-    event = services.record_custody_event(
+    event = custody_services.record_custody_event(
         artifact=artifact,
         event_type="recovery",
         recorded_by=staff,
@@ -170,7 +170,7 @@ def build_record(payload: int, staff) -> Artifact:
         attachments=[(document, attachment_values["description"])],
         **values_for(payload, CustodyEvent),
     )
-    services.record_custody_event(
+    custody_services.record_custody_event(
         artifact=artifact, event_type="correction", recorded_by=staff, corrects=event, note=f"{payload} corrected"
     )
     return artifact

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from artifacts import fixity
 from artifacts.admin.bag_action import export_as_bagit
 from artifacts.admin.common import EMPTY, HistoryAdmin, RemovesWrittenFiles, photo_preview
 from artifacts.admin.custody import CustodyEventInline, save_custody_formset
 from artifacts.admin.imports import ImportMixin
 from artifacts.admin.photos import PhotoInline, save_photo_formset
+from artifacts.custody import fixity
 from artifacts.forms import RelationForm
 from artifacts.models import (
     Artifact,

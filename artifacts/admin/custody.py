@@ -1,6 +1,6 @@
 """The chain of custody in the admin: events are added, never changed or deleted.
 
-New events go through CustodyEventForm.record → services.record_custody_event, which
+New events go through CustodyEventForm.record → custody.services.record_custody_event, which
 numbers, chains and hashes them. Existing events are shown read-only, and neither the
 inline nor the event pages offer change or delete, for anyone, superusers included.
 """

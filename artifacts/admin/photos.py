@@ -3,6 +3,7 @@
 import json
 
 from django.contrib import admin
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
@@ -13,6 +14,7 @@ from artifacts.admin.common import (
     photo_preview,
     remove_after_commit,
 )
+from artifacts.custody.services import withdraw_photo
 from artifacts.forms import PhotoForm
 from artifacts.models import Photo
 
@@ -103,7 +105,17 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
             },
         ),
     ]
-    change_readonly_fields = ["image", "sha256", "file_summary", "files", "uploaded_by", "uploaded_at", "exif_pretty"]
+    # The artifact, file and digest are fixed at ingest (the log's leaf names them).
+    change_readonly_fields = [
+        "image",
+        "artifact",
+        "sha256",
+        "file_summary",
+        "files",
+        "uploaded_by",
+        "uploaded_at",
+        "exif_pretty",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj is not None else self.add_fieldsets
@@ -168,10 +180,14 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
         note_written(request, form.store_upload(uploaded_by=request.user))
         super().save_model(request, obj, form, change)
 
+    # Deleting evidence is a withdrawal on the record: the log keeps a leaf saying which
+    # file went, who removed it and when (the database refuses a deletion without one).
+    WITHDRAWAL_REASON = "Deleted through the admin."
+
     def delete_model(self, request, obj):
-        remove_after_commit([obj])
-        super().delete_model(request, obj)
+        withdraw_photo(photo=obj, reason=self.WITHDRAWAL_REASON, withdrawn_by=request.user)
 
     def delete_queryset(self, request, queryset):
-        remove_after_commit(list(queryset))
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for photo in queryset:
+                withdraw_photo(photo=photo, reason=self.WITHDRAWAL_REASON, withdrawn_by=request.user)

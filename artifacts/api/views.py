@@ -17,10 +17,11 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from artifacts import citations, fixity
+from artifacts import citations
 from artifacts.access import viewer_level
 from artifacts.api.serializers import ArtifactDetailSerializer, ArtifactSummarySerializer
 from artifacts.choices import AccessLevel, ArtifactType, VerificationStatus
+from artifacts.custody.record import custody_document
 from artifacts.filters import SORT_CHOICES, SORTS, ArtifactFilter, order_for
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
 from artifacts.views.pages import DEFAULT_PER_PAGE, INVERSE_RELATION, PER_PAGE_CHOICES
@@ -203,7 +204,7 @@ class ArtifactViewSet(viewsets.ReadOnlyModelViewSet):
         artifact.visible_relations = visible_relations(artifact, user)
         artifact.personal_data_items = personal_data_items(artifact, user)
         artifact.source_citations = list(SourceCitation.objects.filter(artifact=artifact).select_related("source"))
-        artifact.custody_record = fixity.custody_document(artifact, photos)
+        artifact.custody_record = custody_document(artifact, photos, request=request)
         artifact.military_id_or_none = getattr(artifact, "military_id", None)
         artifact.object_details_or_none = getattr(artifact, "object_details", None)
         cite = citations.for_artifact(artifact, request)

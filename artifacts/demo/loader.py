@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from artifacts import services
+from artifacts.custody import services as custody_services
 from artifacts.demo import collection, illustrations
 from artifacts.models import Artifact, Language, ObjectDetails, Phrase, Source, SourceCitation, Text
 
@@ -157,7 +158,7 @@ class Loader:
             key = tuple(planned.get(name, "") for name in CUSTODY_KEY)
             match = next((e for e in recorded if tuple(getattr(e, n) for n in CUSTODY_KEY) == key), None)
             if match is None:
-                services.record_custody_event(artifact=artifact, recorded_by=self.account, **planned)
+                custody_services.record_custody_event(artifact=artifact, recorded_by=self.account, **planned)
                 self.tally.add("custody events", CREATED)
             elif all(getattr(match, name) == value for name, value in planned.items()):
                 self.tally.add("custody events", UNCHANGED)

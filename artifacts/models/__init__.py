@@ -1,5 +1,14 @@
+from artifacts.custody.models import (
+    AppendOnlyError,
+    CustodyAttachment,
+    CustodyEvent,
+    HeadTimestamp,
+    LogLeaf,
+    LogNode,
+    SigningKey,
+    TreeHead,
+)
 from artifacts.models.artifact import AccessionCounter, Artifact, Language, Source, SourceCitation
-from artifacts.models.custody import AppendOnlyError, CustodyAttachment, CustodyEvent
 from artifacts.models.objects import MilitaryIDDetails, ObjectDetails, PersonalDatum, SerialNumber, normalize_serial
 from artifacts.models.photos import ILLUSTRATION_NOTICE, Photo
 from artifacts.models.relations import Relation
@@ -12,8 +21,11 @@ __all__ = [
     "Artifact",
     "CustodyAttachment",
     "CustodyEvent",
+    "HeadTimestamp",
     "ILLUSTRATION_NOTICE",
     "Language",
+    "LogLeaf",
+    "LogNode",
     "MilitaryIDDetails",
     "ObjectDetails",
     "PersonalDatum",
@@ -22,8 +34,10 @@ __all__ = [
     "Relation",
     "SearchDocument",
     "SerialNumber",
+    "SigningKey",
     "Source",
     "SourceCitation",
     "Text",
+    "TreeHead",
     "normalize_serial",
 ]

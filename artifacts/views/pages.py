@@ -19,9 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
-from artifacts import citations, custody_record, exports, fixity
+from artifacts import citations, exports
 from artifacts.access import sees_drafts
 from artifacts.choices import ArtifactType, CustodyEventType, RelationType
+from artifacts.custody.checker.chain import verify_events
+from artifacts.custody.record import event_document
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
 from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
@@ -311,7 +313,7 @@ def artifact_detail(request, accession):
 def _integrity(artifact, custody) -> dict:
     """Recompute the hash chain now (cheap: a few events) and report the last full fixity
     check, which also re-hashed the files."""
-    problems = custody_record.verify_events([fixity.event_document(e) for e in custody], artifact.accession_number)
+    problems = verify_events([event_document(e) for e in custody], artifact.accession_number)
     checks = [e for e in custody if e.event_type == CustodyEventType.FIXITY_CHECK]
     return {
         "chain_head": custody[-1].entry_hash if custody else "",

@@ -1,89 +1,125 @@
-"""Re-hash every original and recompute every custody chain; record the outcome.
+"""Verify everything custody rests on; record the outcome.
+
+Each artifact's original files and attachments are re-hashed and its custody chain
+recomputed; then the whole transparency log is rebuilt and checked against its stored
+hashes, its signed heads (signatures, chaining, timestamp tokens), every row it records,
+the append-only triggers, and any head saved elsewhere (--head, e.g. a witness's copy).
 
 Exit status 0 when everything verified, 1 when anything failed. Nothing is rewritten:
-each artifact checked gains one fixity-check event stating the result.
+each artifact checked gains one fixity-check event stating its result (--no-record: none).
 """
 
+import json
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from tqdm import tqdm
 
-from artifacts import fixity, services
 from artifacts.choices import CustodyEventType
+from artifacts.custody import fixity, integrity, services
 from artifacts.models import Artifact
 
 CHUNK = 500
 
 
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 class Command(BaseCommand):
-    help = "Verify the SHA-256 of every original file and every custody hash chain."
+    help = "Verify every original file, every custody chain and the signed transparency log."
 
     def add_arguments(self, parser):
-        parser.add_argument("--artifact", help="Check only this accession number.")
+        parser.add_argument("--artifact", help="Check only this accession number's files and chain (no log check).")
         parser.add_argument("--no-record", action="store_true", help="Report only; do not append fixity-check events.")
+        parser.add_argument(
+            "--head",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="FILE",
+            help="A signed head saved elsewhere (a witness's copy); the log must still contain it. Repeatable.",
+        )
 
     def handle(self, *args, **options):
+        saved = [self._read_head(path) for path in options["head"]]
         artifacts = Artifact.objects.order_by("pk")
         if options["artifact"]:
             artifacts = artifacts.filter(accession_number=options["artifact"])
             if not artifacts.exists():
                 raise CommandError(f"No artifact with accession number {options['artifact']}.")
-        total = artifacts.count()
         started = time.monotonic()
-        failures, files, events = [], 0, 0
-        checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=CHUNK)
-        index = 0
-        for chunk in _chunks(checked, CHUNK):
-            # One transaction per chunk: one commit (and fsync) per 500 events, not per event.
-            with transaction.atomic():
-                for artifact in chunk:
-                    index += 1
-                    report = fixity.check_artifact(artifact)
-                    files += report.files_checked
-                    events += report.events_checked
-                    if not report.passed:
-                        failures.append(report)
-                    if not options["no_record"]:
-                        self._record(artifact, report)
-                    self._progress(index, total)
+        reports = self._check_artifacts(artifacts, record=not options["no_record"])
+        failures = [r for r in reports if not r.passed]
+        log_report = None if options["artifact"] else integrity.verify(saved_heads=saved)
         elapsed = time.monotonic() - started
-        self.stdout.write(f"Checked {total} artifacts, {files} files and {events} custody events in {elapsed:.1f} s.")
+        files, events = sum(r.files_checked for r in reports), sum(r.events_checked for r in reports)
+        self.stdout.write(
+            f"Checked {len(reports)} artifacts, {files} files and {events} custody events in {elapsed:.1f} s."
+        )
         for report in failures:
             self.stdout.write(self.style.ERROR(f"FAIL {report.artifact.accession_number}"))
             for problem in report.problems:
                 self.stdout.write(f"  - {problem}")
-        if failures:
-            self.stdout.write(self.style.ERROR(f"{len(failures)} of {total} artifacts failed verification."))
+        if log_report is not None:
+            self._write_log_report(log_report, len(saved))
+        if failures or (log_report is not None and log_report.problems):
+            if failures:
+                self.stdout.write(self.style.ERROR(f"{len(failures)} of {len(reports)} artifacts failed verification."))
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS("All files and custody chains verified."))
+        self.stdout.write(self.style.SUCCESS("All files, custody chains and the transparency log verified."))
 
-    def _record(self, artifact, report) -> None:
-        services.record_custody_event(
-            artifact=artifact,
-            event_type=CustodyEventType.FIXITY_CHECK,
-            occurred=time.strftime("%Y-%m-%d", time.gmtime()),
-            outcome="pass" if report.passed else "fail",
-            note=report.summary(),
-            purpose="Scheduled fixity check (manage.py verify_integrity).",
+    def _read_head(self, path: Path) -> dict:
+        try:
+            head = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the saved head {path}: {exc}") from None
+        if not isinstance(head, dict) or not {"tree_size", "root_hash", "origin"} <= set(head):
+            raise CommandError(f"{path} is not a signed tree head (it needs origin, tree_size and root_hash).")
+        return head
+
+    def _check_artifacts(self, artifacts, *, record: bool) -> list:
+        reports = []
+        checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=CHUNK)
+        # Progress on stderr, so the report on stdout stays clean for logs.
+        bar = tqdm(total=artifacts.count(), unit="artifact", file=self.stderr, disable=None)
+        batch = []
+        for artifact in checked:
+            batch.append(artifact)
+            if len(batch) == CHUNK:
+                reports += self._check_batch(batch, record)
+                bar.update(len(batch))
+                batch = []
+        reports += self._check_batch(batch, record)
+        bar.update(len(batch))
+        bar.close()
+        return reports
+
+    def _check_batch(self, batch, record: bool) -> list:
+        # One transaction per batch: one commit (and fsync) per 500 events, not per event.
+        reports = [fixity.check_artifact(artifact) for artifact in batch]
+        if record:
+            with transaction.atomic():
+                for report in reports:
+                    services.record_custody_event(
+                        artifact=report.artifact,
+                        event_type=CustodyEventType.FIXITY_CHECK,
+                        occurred=time.strftime("%Y-%m-%d", time.gmtime()),
+                        outcome="pass" if report.passed else "fail",
+                        note=report.summary(),
+                        purpose="Scheduled fixity check (manage.py verify_integrity).",
+                    )
+        return reports
+
+    def _write_log_report(self, report, saved: int) -> None:
+        self.stdout.write(
+            f"Transparency log: {report.leaves} leaves and {report.heads} signed heads rebuilt and checked"
+            + (f", against {saved} saved head(s)." if saved else ".")
         )
-
-    def _progress(self, index: int, total: int) -> None:
-        # A plain text bar on stderr, so the report on stdout stays clean for logs.
-        width = 30
-        filled = int(width * index / total) if total else width
-        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {index}/{total}", ending="")
-        if index == total:
-            self.stderr.write("")
+        for note in report.notes[:5]:
+            self.stdout.write(f"  note: {note}")
+        if len(report.notes) > 5:
+            self.stdout.write(f"  note: … and {len(report.notes) - 5} more like it")
+        if report.problems:
+            self.stdout.write(self.style.ERROR(f"FAIL transparency log: {len(report.problems)} problem(s)"))
+            for problem in report.problems:
+                self.stdout.write(f"  - {problem}")

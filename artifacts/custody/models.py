@@ -1,14 +1,21 @@
-"""The chain of custody: an append-only, hash-chained list of events per artifact.
+"""Custody's tables: each artifact's hash-chained events, and the archive's transparency log.
 
-Rows are never updated or deleted: the model refuses it, its QuerySet refuses it, and
-database triggers (see the migrations) refuse it for raw SQL too. A mistake is put right
-by a new event of type “correction” that points at the event it corrects.
+Rows are never updated or deleted: the models refuse it, their QuerySets refuse it, and
+database triggers (artifacts.custody.triggers, created by the migrations) refuse it for
+raw SQL too, TRUNCATE included. A mistake is put right by a new event of type
+“correction” that points at the event it corrects.
+
+The log (RFC 9162) has one leaf per custody event and per evidential file
+(artifacts.custody.leaves), the hash of every complete subtree (LogNode, so that
+appending and proving take O(log n)), and the heads that the archive signs and has
+timestamped (TreeHead, HeadTimestamp) under its published keys (SigningKey).
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from artifacts import edtf_dates
 from artifacts.choices import CUSTODY_TERM_MAP, CustodyEventType
@@ -20,6 +27,8 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """A QuerySet that adds rows and never changes or removes one."""
+
     def update(self, **kwargs):
         raise AppendOnlyError("Custody records are append-only: record a correction event instead.")
 
@@ -118,8 +127,10 @@ class CustodyEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not kwargs.get("force_insert"):
-            # Only artifacts.services.record_custody_event inserts, with force_insert.
-            raise AppendOnlyError("Custody events are added with services.record_custody_event and never changed.")
+            # Only artifacts.custody.services.record_custody_event inserts, with force_insert.
+            raise AppendOnlyError(
+                "Custody events are added with custody.services.record_custody_event and never changed."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -176,3 +187,140 @@ class CustodyAttachment(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Custody attachments cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows written once, by the custody services, and never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            raise AppendOnlyError(
+                f"{self._meta.verbose_name} rows are appended by artifacts.custody and never changed."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name} rows cannot be deleted.")
+
+
+class LeafKind(models.TextChoices):
+    """Which table a leaf's row is in (the leaf's own "type" and "role" say what it is)."""
+
+    CUSTODY_EVENT = "custody-event", "custody event"
+    PHOTO = "photo", "photo file"
+    ATTACHMENT = "attachment", "custody attachment file"
+    PHOTO_WITHDRAWN = "photo-withdrawn", "photo withdrawn"
+
+
+class LogLeaf(AppendOnlyModel):
+    """One entry of the transparency log: the canonical JSON that was hashed into it."""
+
+    index = models.BigIntegerField("leaf index", primary_key=True, help_text="0 for the first leaf, then 1, 2…")
+    kind = models.CharField("kind", max_length=20, choices=LeafKind.choices, help_text="What the leaf records.")
+    object_id = models.BigIntegerField(
+        "row", help_text="The custody event, photo or attachment it records (a withdrawal names the photo)."
+    )
+    accession_number = models.CharField("accession number", max_length=40, help_text="The artifact concerned.")
+    data = models.TextField("leaf data", help_text="Canonical JSON; the leaf hash is SHA-256(0x00 ‖ its UTF-8 bytes).")
+    appended_at = models.DateTimeField("appended", help_text="When the leaf was added to the log.")
+
+    class Meta:
+        verbose_name = "log leaf"
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="logleaf_one_per_row")]
+        indexes = [
+            models.Index(fields=["accession_number"], name="logleaf_accession"),
+        ]
+
+    def __str__(self):
+        return f"leaf {self.index}: {self.get_kind_display()} of {self.accession_number}"
+
+
+class LogNode(AppendOnlyModel):
+    """The hash of one complete subtree of the log, numbered in the order it was completed
+    (artifacts.custody.checker.merkle.stored_index)."""
+
+    index = models.BigIntegerField("stored index", primary_key=True, help_text="Position in creation order.")
+    hash = models.BinaryField("hash", max_length=32, help_text="SHA-256 of the subtree, 32 bytes.")
+
+    class Meta:
+        verbose_name = "log subtree hash"
+        ordering = ["index"]
+
+    def __str__(self):
+        return f"subtree hash {self.index}"
+
+
+class SigningKey(AppendOnlyModel):
+    """A public key that has signed tree heads. Kept for ever, so that heads signed
+    before a key was rotated stay verifiable."""
+
+    key_id = models.CharField(
+        "key id", max_length=64, unique=True, help_text="SHA-256 (hex) of the raw 32-byte Ed25519 public key."
+    )
+    public_key = models.CharField("public key", max_length=64, help_text="The raw Ed25519 public key, base64.")
+    first_used_at = models.DateTimeField("first used", help_text="When it signed its first head.")
+
+    class Meta:
+        verbose_name = "signing key"
+        ordering = ["first_used_at"]
+
+    def __str__(self):
+        return f"Ed25519 key {self.key_id[:16]}"
+
+
+class TreeHead(AppendOnlyModel):
+    """A published state of the log: its size and root, signed by the archive's key."""
+
+    number = models.PositiveIntegerField("head number", unique=True, help_text="1 for the first head, then 2, 3…")
+    origin = models.CharField("log name", max_length=200, help_text="The name of the log that the head is of.")
+    tree_size = models.BigIntegerField("tree size", help_text="How many leaves the head covers.")
+    root_hash = models.CharField("root hash", max_length=64, help_text="MTH of the first tree_size leaves, hex.")
+    timestamp = models.DateTimeField("time", help_text="When the archive signed it (milliseconds, UTC).")
+    previous = models.CharField(
+        "previous head", max_length=64, blank=True, help_text="SHA-256 (hex) of the previous head's text."
+    )
+    key = models.ForeignKey(
+        SigningKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="heads",
+        verbose_name="signing key",
+        help_text="Empty when no signing key was configured: the head is then unsigned.",
+    )
+    signature = models.CharField("signature", max_length=100, blank=True, help_text="Ed25519 over the text, base64.")
+
+    class Meta:
+        verbose_name = "signed tree head"
+        ordering = ["number"]
+        constraints = [models.CheckConstraint(condition=models.Q(tree_size__gte=0), name="treehead_size_not_negative")]
+
+    def __str__(self):
+        return f"head {self.number}: {self.tree_size} leaves"
+
+    def get_absolute_url(self):
+        return reverse("transparency-head", args=[self.number])
+
+
+class HeadTimestamp(AppendOnlyModel):
+    """An RFC 3161 token from a time-stamping authority over a head's text and signature."""
+
+    head = models.ForeignKey(
+        TreeHead, on_delete=models.PROTECT, related_name="timestamps", verbose_name="head", help_text="What it stamps."
+    )
+    tsa_url = models.URLField("authority", max_length=300, help_text="The time-stamping authority that issued it.")
+    token = models.BinaryField("token", help_text="The DER-encoded TimeStampToken.")
+    gen_time = models.DateTimeField("stamped at", help_text="The time the authority put in the token.")
+
+    class Meta:
+        verbose_name = "head timestamp"
+        ordering = ["head", "gen_time"]
+
+    def __str__(self):
+        return f"timestamp of head {self.head_id} by {self.tsa_url}"

@@ -1,50 +1,18 @@
-"""Fixity: re-hash every original file and recompute every custody chain.
+"""Fixity of one artifact: re-hash its evidential files and recompute its custody chain.
 
-Used by `manage.py verify_integrity` and by the detail page's custody record. Nothing
-here writes to an existing record: results are appended as fixity-check events.
+Used by `manage.py verify_integrity` (artifacts.custody.integrity adds the log-wide
+checks) and the admin's last-check summary. Nothing here writes to an existing record:
+results are appended as fixity-check events.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
-from artifacts import custody_chain, custody_record
 from artifacts.choices import CustodyEventType
-from artifacts.models import Artifact, CustodyEvent
-
-
-def event_document(event: CustodyEvent) -> dict:
-    """One event as it appears in a custody record: canonical fields, hash, file list."""
-    files = [
-        {"name": a.original_name, "description": a.description, "sha256": a.sha256, "byte_size": a.byte_size}
-        for a in event.attachments.all()
-    ]
-    document = custody_chain.canonical_record(event, [f["sha256"] for f in files])
-    document["entry_hash"] = event.entry_hash
-    document["attachment_files"] = files
-    return document
-
-
-def custody_document(artifact: Artifact, photos) -> dict:
-    """The downloadable custody record: every event, its hashes, and the file digests of
-    the photos the requester may see (pass them already filtered by the access policy)."""
-    events = [
-        event_document(e)
-        for e in artifact.custody_events.select_related("corrects", "recorded_by").prefetch_related("attachments")
-    ]
-    return {
-        "format": custody_record.FORMAT,
-        "accession_number": artifact.accession_number,
-        "title": artifact.title,
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "chain_head": events[-1]["entry_hash"] if events else "",
-        "events": events,
-        "files": [
-            {"name": f"photo-{p.pk}-original.{p.image_format.lower()}", "sha256": p.sha256, "byte_size": p.byte_size}
-            for p in photos
-        ],
-    }
+from artifacts.custody.checker.chain import verify_events
+from artifacts.custody.models import CustodyEvent
+from artifacts.custody.record import event_document
+from artifacts.models import Artifact
 
 
 def _file_problem(label: str, fieldfile, expected_sha: str, expected_size: int) -> str | None:
@@ -104,7 +72,7 @@ def check_artifact(artifact: Artifact) -> FixityReport:
             if problem:
                 report.problems.append(problem)
     report.events_checked = len(events)
-    report.problems += custody_record.verify_events([event_document(e) for e in events], artifact.accession_number)
+    report.problems += verify_events([event_document(e) for e in events], artifact.accession_number)
     return report
 
 
