@@ -25,7 +25,7 @@ def _date(value):
 
 def photo_names(photo: Photo) -> dict[str, str]:
     """File names inside a bag's files/ folder. The original's name is the one the custody
-    record lists (fixity.custody_document), so custody_record.py --files finds it."""
+    record lists (artifacts.custody.record.custody_document), so the checker (bfa-verify.pyz --files) finds it."""
     return {
         "original": f"photo-{photo.pk}-original.{photo.image_format.lower()}",
         "display": f"photo-{photo.pk}-display.jpg",

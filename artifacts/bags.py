@@ -8,6 +8,7 @@ the site: originals keep the camera's metadata, which can locate people.
 
     bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
     data/README.txt
+    data/bfa-verify.pyz                 the researchers' checker (python3 bfa-verify.pyz …)
     data/<ACCESSION>/metadata.json      the record (artifacts.bag_metadata)
     data/<ACCESSION>/custody.json       the custody record, as /artifacts/<acc>/custody.json
     data/<ACCESSION>/files/             photo-<id>-display.jpg, photo-<id>-thumbnail.jpg;
@@ -34,6 +35,7 @@ from django.utils import timezone
 
 from artifacts.access import sees_drafts, viewer_level
 from artifacts.bag_metadata import artifact_document, photo_names
+from artifacts.custody import checker_zip
 from artifacts.custody.record import custody_document
 from artifacts.models import Photo
 from artifacts.templatetags.archive import archive_name
@@ -49,7 +51,8 @@ Each folder is named by accession number and holds:
                  sources, relations, and the images listed with their captions,
                  credits and the SHA-256 of each original file
   custody.json   the chain-of-custody record; check it with the archive's
-                 standalone checker:  python3 custody_record.py custody.json{files_hint}
+                 standalone checker, included:  python3 ../bfa-verify.pyz custody.json{files_hint}
+                 (run it from the artifact's folder)
   files/         the images (display and thumbnail derivatives, without metadata){originals}
 
 Images marked "is_illustration" are illustrations made for the archive, not photographs
@@ -149,6 +152,7 @@ def make(artifacts, out: Path, *, user=None, base_url: str = "", description: st
         if not count:
             raise BagError("No artifacts to export: none matched that the exporting account may see.")
         staff = sees_drafts(user)
+        checker_zip.write(staging / "bfa-verify.pyz")
         (staging / "README.txt").write_text(
             README.format(
                 archive=archive_name(),

@@ -372,7 +372,7 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
         {
             "type": "object",
             "description": "The chain of custody with every event's SHA-256 hash, as the custody record "
-            "download gives it (format bfa-custody-record/1); verify it with custody_record.py.",
+            "download gives it (format bfa-custody-record/2); verify it with the checker served at /transparency/bfa-verify.pyz.",
         }
     )
     def get_custody(self, artifact):
