@@ -22,7 +22,9 @@ from django.views.decorators.http import require_POST
 from artifacts import citations, exports
 from artifacts.access import sees_drafts
 from artifacts.choices import ArtifactType, CustodyEventType, RelationType
+from artifacts.custody import heads
 from artifacts.custody.checker.chain import verify_events
+from artifacts.custody.models import LeafKind, LogLeaf
 from artifacts.custody.record import event_document
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
@@ -315,7 +317,13 @@ def _integrity(artifact, custody) -> dict:
     check, which also re-hashed the files."""
     problems = verify_events([event_document(e) for e in custody], artifact.accession_number)
     checks = [e for e in custody if e.event_type == CustodyEventType.FIXITY_CHECK]
+    head = heads.latest()
+    indexes = LogLeaf.objects.filter(kind=LeafKind.CUSTODY_EVENT, object_id__in=[e.pk for e in custody])
+    last_leaf = max(indexes.values_list("index", flat=True), default=None)
     return {
+        "log_head": head,
+        "logged": indexes.count() if custody else 0,
+        "all_covered": head is not None and last_leaf is not None and last_leaf < head.tree_size,
         "chain_head": custody[-1].entry_hash if custody else "",
         "chain_ok": not problems,
         "problems": problems,

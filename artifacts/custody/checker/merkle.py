@@ -192,15 +192,21 @@ def verify_inclusion(hashed_leaf: bytes, index: int, size: int, proof: list[byte
             return False
         if fn & 1 or fn == sn:
             value = node_hash(sibling, value)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _up_to_a_right_child(fn, sn)
         else:
             value = node_hash(value, sibling)
         fn >>= 1
         sn >>= 1
     return sn == 0 and value == root
+
+
+def _up_to_a_right_child(fn: int, sn: int) -> tuple[int, int]:
+    """The RFC's "if LSB(fn) is not set, right-shift fn and sn equally until either
+    LSB(fn) is set or fn is 0": climb past the levels where the node has no sibling."""
+    while not fn & 1 and fn != 0:
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
 
 
 def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: list[bytes]) -> bool:
@@ -228,10 +234,7 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
         if fn & 1 or fn == sn:
             fr = node_hash(value, fr)
             sr = node_hash(value, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _up_to_a_right_child(fn, sn)
         else:
             sr = node_hash(sr, value)
         fn >>= 1
