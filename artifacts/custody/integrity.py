@@ -153,9 +153,16 @@ def check_saved_head(report: LogReport, saved: dict, roots: dict[int, bytes]) ->
     if saved.get("origin") != settings.ARCHIVE_LOG_ORIGIN:
         report.problems.append(f"{label}: is of log {saved.get('origin')!r}, not {settings.ARCHIVE_LOG_ORIGIN!r}")
         return
-    verified, note = head_format.check_signature(saved, heads.public_keys())
-    if saved.get("signature") and not verified:
-        report.problems.append(f"{label}: {note}")
+    keys = heads.public_keys()
+    if saved.get("signature") and saved.get("key_id") not in keys:
+        report.problems.append(
+            f"{label}: signed by key {str(saved.get('key_id'))[:16]}…, which the archive no longer has: "
+            "its signing keys were removed"
+        )
+    else:
+        verified, note = head_format.check_signature(saved, keys)
+        if saved.get("signature") and not verified:
+            report.problems.append(f"{label}: {note}")
     size = saved["tree_size"]
     if size > report.leaves:
         report.problems.append(f"{label}: the log has only {report.leaves} leaves now: the log shrank")
@@ -193,7 +200,9 @@ def check_rows(report: LogReport) -> None:
             for row in chunk:
                 label = f"{LeafKind(kind).label} {row.pk} of {_accession(row)}"
                 if row.pk not in found:
-                    report.problems.append(f"{label}: has no leaf in the log (added behind the archive's back)")
+                    report.problems.append(
+                        f"{label}: has no leaf in the log (added behind the archive's back, or its leaf removed)"
+                    )
                 elif found[row.pk] != canonical.canonical_json(build(row).data).decode("utf-8"):
                     report.problems.append(
                         f"{label}: no longer matches its leaf ({_difference(found[row.pk], build(row))})"

@@ -141,7 +141,13 @@ def verify_record(
     log = document.get("log") or {}
     head = log.get("head")
     if not head:
-        report.notes.append("the archive has signed no head yet: nothing proves these entries are in its log")
+        if saved_head is not None:
+            report.problems.append(
+                f"the record has no signed head, but the saved head {saved_head.get('number')} "
+                f"({saved_head.get('timestamp')}) has {saved_head.get('tree_size')} leaves: the log was removed"
+            )
+        else:
+            report.notes.append("the archive has signed no head yet: nothing proves these entries are in its log")
         return report
     check_head(head, log.get("keys") or {}, roots_pem, report)
     for event in events:
