@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -112,9 +113,32 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+@dataclass
+class ArchiveInstance:
+    """A running archive: its base URL (no trailing slash), and manage.py on its database."""
+
+    url: str
+    env: dict
+    workdir: Path
+
+    def manage(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        """Run a management command in the server's environment (same database, same
+        settings); the caller reads its output and exit status."""
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+
 @contextmanager
-def running_archive():
-    """Yield the base URL (no trailing slash) of an archive loaded with the demo data."""
+def archive_instance(extra_env: dict | None = None):
+    """Yield an ArchiveInstance loaded with the demo data. `extra_env` adds settings, e.g.
+    ARCHIVE_SIGNING_KEY_FILE or ARCHIVE_LOG_ORIGIN, for the server and its commands."""
     workdir = Path(tempfile.mkdtemp(prefix="archive-browser-"))
     try:
         with temporary_database(workdir) as database_url:
@@ -126,6 +150,7 @@ def running_archive():
                 MEDIA_ROOT=str(workdir / "media"),
                 DJANGO_STATIC_ROOT=str(workdir / "static"),
             )
+            env.update(extra_env or {})
             _manage(["migrate", "--noinput"], env, workdir / "migrate.log")
             _manage(["load_demo"], env, workdir / "load_demo.log")
             port = _free_port()
@@ -141,8 +166,15 @@ def running_archive():
                 try:
                     base_url = f"http://127.0.0.1:{port}"
                     _wait_until_answering(base_url + "/", process, log)
-                    yield base_url
+                    yield ArchiveInstance(url=base_url, env=env, workdir=workdir)
                 finally:
                     _stop(process)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def running_archive(extra_env: dict | None = None):
+    """Yield the base URL (no trailing slash) of an archive loaded with the demo data."""
+    with archive_instance(extra_env) as instance:
+        yield instance.url

@@ -93,8 +93,9 @@ def test_a_changed_attachment_is_reported(artifact):
 
 
 def test_an_edited_event_is_reported(artifact):
-    tamper("UPDATE artifacts_custodyevent SET place = 'Sumy region' WHERE artifact_id = %s AND sequence = 1",
-           [artifact.pk])
+    tamper(
+        "UPDATE artifacts_custodyevent SET place = 'Sumy region' WHERE artifact_id = %s AND sequence = 1", [artifact.pk]
+    )
     code, out = run()
     assert code == 1 and "event 1: content does not match its hash" in out
 

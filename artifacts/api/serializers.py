@@ -372,7 +372,8 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
         {
             "type": "object",
             "description": "The chain of custody with every event's SHA-256 hash, as the custody record "
-            "download gives it (format bfa-custody-record/2); verify it with the checker served at /transparency/bfa-verify.pyz.",
+            "download gives it (format bfa-custody-record/2), with each entry's proof from the transparency log; "
+            "verify it with the checker served at /transparency/bfa-verify.pyz.",
         }
     )
     def get_custody(self, artifact):

@@ -79,7 +79,7 @@ def latest_head(request):
 def head_detail(request, number: int):
     head = TreeHead.objects.select_related("key").prefetch_related("timestamps").filter(number=number).first()
     if head is None:
-        raise Http404("No signed tree head with that number.")
+        return _error(f"The archive has published no signed tree head number {number}.", status=404)
     return _json(heads.document(head))
 
 
@@ -98,24 +98,25 @@ def head_list(request):
     return _json(data)
 
 
-@require_GET
-def inclusion(request):
+def _proof(request, params: dict[str, str], prove) -> JsonResponse:
+    """A proof endpoint: read whole-number parameters, prove, answer hashes in hex; bad
+    input is a 400 that says what was wrong, never a 500."""
     try:
-        index, tree_size = _int_param(request, "leaf"), _int_param(request, "tree_size")
-        proof = log.inclusion_proof(index, tree_size)
+        values = {name: _int_param(request, param) for name, param in params.items()}
+        proof = prove(*values.values())
     except (ValueError, log.LogError) as exc:
         return _error(str(exc))
-    return _json({"leaf_index": index, "tree_size": tree_size, "hashes": [h.hex() for h in proof]})
+    return _json({**values, "hashes": [h.hex() for h in proof]})
+
+
+@require_GET
+def inclusion(request):
+    return _proof(request, {"leaf_index": "leaf", "tree_size": "tree_size"}, log.inclusion_proof)
 
 
 @require_GET
 def consistency(request):
-    try:
-        first, second = _int_param(request, "first"), _int_param(request, "second")
-        proof = log.consistency_proof(first, second)
-    except (ValueError, log.LogError) as exc:
-        return _error(str(exc))
-    return _json({"first": first, "second": second, "hashes": [h.hex() for h in proof]})
+    return _proof(request, {"first": "first", "second": "second"}, log.consistency_proof)
 
 
 @require_GET
@@ -140,7 +141,7 @@ def leaf_hash(request, index: int):
     """A leaf's hash (never its content, which may belong to a restricted record)."""
     leaf = LogLeaf.objects.filter(index=index).only("index", "data").first()
     if leaf is None:
-        raise Http404("No leaf with that index.")
+        return _error(f"The log has no leaf {index}: it has {log.size()} leaves, numbered from 0.", status=404)
     return _json({"leaf_index": index, "leaf_hash": log.leaf_hash_of(leaf).hex()})
 
 

@@ -33,12 +33,23 @@ def fetcher(base_url: str):
         try:
             with urllib.request.urlopen(url, timeout=TIMEOUT) as response:  # noqa: S310 (http(s) URLs only)
                 return json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            raise FetchError(f"cannot read {url}: HTTP {exc.code}{_explained(exc)}") from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise FetchError(f"cannot read {url}: {exc}") from None
 
     if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
         raise FetchError(f"{base_url} is not an http(s) URL")
     return fetch
+
+
+def _explained(error) -> str:
+    """The log's own explanation of an HTTP error, when it gave one as JSON."""
+    try:
+        message = json.loads(error.read(4096).decode("utf-8")).get("error")
+    except (OSError, ValueError, AttributeError):
+        return f" {error.reason}"
+    return f": {message}" if isinstance(message, str) and message else f" {error.reason}"
 
 
 @dataclass

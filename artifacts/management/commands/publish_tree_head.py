@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Head {head.number}: {head.tree_size} leaves, root {head.root_hash}, {signed}.")
         for stamp in result.stamped:
             self.stdout.write(
-                f"Head {stamp.head_id} timestamped by {stamp.tsa_url} at {stamp.gen_time:%Y-%m-%d %H:%M:%S} UTC."
+                f"Head {stamp.head.number} timestamped by {stamp.tsa_url} at {stamp.gen_time:%Y-%m-%d %H:%M:%S} UTC."
             )
         for problem in result.problems:
             self.stderr.write(self.style.ERROR(problem))
