@@ -412,3 +412,27 @@ def test_the_history_page_shows_who_changed_what(client, curator):
     page = history.content.decode()
     assert "Shovel" in page and "Entrenching shovel" in page and curator.username in page
     assert "search text" not in page.lower()  # derived fields are left out of the changes
+
+
+@pytest.mark.parametrize("typed", ["Jan 2025", "2025-13"])
+def test_an_invalid_recovery_date_is_a_field_error_that_keeps_the_entry(client, curator, typed):
+    data = artifact_add_data(client, recovery_date=typed, title="Military ID of a soldier")
+    response = client.post(ARTIFACT_ADD, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "is not a valid EDTF date" in form.errors["recovery_date"][0]
+    assert form["title"].value() == "Military ID of a soldier" and form["recovery_date"].value() == typed
+    assert "not a valid EDTF date yet" in response.content.decode()
+    assert not Artifact.objects.exists()
+    assert client.post(ARTIFACT_ADD, {**data, "recovery_date": "2025-01"}).status_code == 302
+    assert Artifact.objects.get().recovery_date == "2025-01"
+
+
+def test_an_invalid_recovery_date_on_the_change_form_is_a_field_error(client, curator):
+    artifact = ArtifactFactory(recovery_date="2025-01")
+    url = reverse("admin:artifacts_artifact_change", args=[artifact.pk])
+    response = client.post(url, {**page_data(client.get(url)), "recovery_date": "Jan 2025"})
+    assert response.status_code == 200
+    assert "is not a valid EDTF date" in response.context["adminform"].form.errors["recovery_date"][0]
+    artifact.refresh_from_db()
+    assert artifact.recovery_date == "2025-01"

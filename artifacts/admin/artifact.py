@@ -1,6 +1,7 @@
 """The artifact record and everything entered with it, on one page."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib import admin
 from django.db import models
 from django.db.models import Prefetch
@@ -201,7 +202,12 @@ class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
 
     @admin.display(description="recovery date in words")
     def recovery_date_in_words(self, artifact):
-        return artifact.recovery_date_in_words or EMPTY
+        # Shown again with the form's errors, the instance holds what was typed, which may
+        # not be a date yet: say so here, where the field's own error says why.
+        try:
+            return artifact.recovery_date_in_words or EMPTY
+        except ValidationError:
+            return "— (not a valid EDTF date yet)"
 
     @admin.display(description="chain of custody")
     def custody_summary(self, artifact):
