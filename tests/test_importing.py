@@ -178,6 +178,30 @@ def test_extra_cells_and_json_shape_errors_are_row_problems():
     assert "not valid JSON" in str(report.problems[0])
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "nested too deeply"),
+        (b'[{"title": "A", "artifact_type": "other", "height_mm": ' + b"9" * 5000 + b"}]", "not valid JSON"),
+    ],
+    ids=["arrays-100000-deep", "objects-50000-deep", "integer-of-5000-digits"],
+)
+def test_hostile_json_is_refused_with_a_clear_message(data, message):
+    report = do_import(data, name="hostile.json")
+    assert message in str(report.problems[0])
+    assert not Artifact.objects.exists()
+
+
+def test_a_nul_in_a_cell_is_a_problem_of_the_dry_run_and_of_the_import_alike():
+    data = b"title,artifact_type,description\nA,other,before\x00after\n"
+    for dry_run in (True, False):
+        report = do_import(data, dry_run=dry_run)
+        assert [(p.row, p.column) for p in report.problems] == [(2, "description")]
+        assert "NUL character" in str(report.problems[0])
+    assert not Artifact.objects.exists()
+
+
 # Upsert ---------------------------------------------------------------------------------
 
 

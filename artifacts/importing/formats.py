@@ -143,6 +143,14 @@ class JSONRows:
             raise FormatError(
                 [Problem(None, None, f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).")]
             ) from None
+        except RecursionError:
+            # A record is at most a few levels deep; thousands of nested brackets are an attack or an accident.
+            raise FormatError(
+                [Problem(None, None, "The file is not valid JSON for an import: its arrays or objects are nested too deeply.")]
+            ) from None
+        except ValueError as exc:
+            # Python refuses integers of more than 4,300 digits rather than spend seconds converting them.
+            raise FormatError([Problem(None, None, f"The file is not valid JSON for an import: {exc}.")]) from None
         if isinstance(data, dict) and set(data) == {"artifacts"}:
             data = data["artifacts"]
         if not isinstance(data, list):

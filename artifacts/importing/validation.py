@@ -103,6 +103,10 @@ class RowValidator:
                 "column without a name in the header?).",
             )
         problems += check_columns([key for key in raw if key is not None], row=row, nested_allowed=True)
+        for key, value in raw.items():
+            if _holds_nul(value):
+                # PostgreSQL refuses NUL in text: say so in the dry run, not halfway through the import.
+                add(key, "holds a NUL character (\\0), which no field may contain; remove it from the file.")
         values = {}
         for key, value in raw.items():
             if key in OWN_COLUMNS:
@@ -215,3 +219,13 @@ class RowValidator:
                 continue
             if value not in present:
                 plan.new_serials.append(value)
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
