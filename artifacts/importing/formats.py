@@ -145,9 +145,8 @@ class JSONRows:
             ) from None
         except RecursionError:
             # A record is at most a few levels deep; thousands of nested brackets are an attack or an accident.
-            raise FormatError(
-                [Problem(None, None, "The file is not valid JSON for an import: its arrays or objects are nested too deeply.")]
-            ) from None
+            message = "The file is not valid JSON for an import: its arrays or objects are nested too deeply."
+            raise FormatError([Problem(None, None, message)]) from None
         except ValueError as exc:
             # Python refuses integers of more than 4,300 digits rather than spend seconds converting them.
             raise FormatError([Problem(None, None, f"The file is not valid JSON for an import: {exc}.")]) from None
