@@ -43,6 +43,16 @@ def fill_photo_from_upload(*, photo: Photo, uploaded, prepared: imaging.Prepared
     return written
 
 
+def place_in_gallery(photo: Photo) -> None:
+    """A new photo left at position 0 where another photo already stands goes after the
+    last one, so photos added together keep the order they were added in, not a tie."""
+    if photo.pk is not None or photo.position != 0:
+        return
+    positions = Photo.objects.filter(artifact_id=photo.artifact_id).values_list("position", flat=True)
+    if 0 in positions:
+        photo.position = max(positions) + 1
+
+
 def remove_files(names: list[str]) -> None:
     storage = Photo._meta.get_field("original").storage
     for name in names:

@@ -436,3 +436,19 @@ def test_an_invalid_recovery_date_on_the_change_form_is_a_field_error(client, cu
     assert "is not a valid EDTF date" in response.context["adminform"].form.errors["recovery_date"][0]
     artifact.refresh_from_db()
     assert artifact.recovery_date == "2025-01"
+
+
+def test_photos_added_together_keep_the_order_they_were_added_in(client, curator, media_root):
+    data = artifact_add_data(client)
+    add_rows(
+        data,
+        "photos",
+        {**PHOTO_ROW, "caption": "Front", "original": upload("front.jpg", image_bytes(color=(1, 2, 3)))},
+        {**PHOTO_ROW, "caption": "Back", "original": upload("back.jpg", image_bytes(color=(3, 2, 1)))},
+    )
+    assert client.post(ARTIFACT_ADD, data).status_code == 302
+    artifact = Artifact.objects.get()
+    assert [(p.caption, p.position) for p in artifact.photos.order_by("position")] == [("Front", 0), ("Back", 1)]
+    more = {**PHOTO_ROW, "artifact": artifact.pk, "caption": "Seal", "original": upload(data=image_bytes())}
+    assert client.post(PHOTO_ADD, more).status_code == 302
+    assert artifact.photos.get(caption="Seal").position == 2

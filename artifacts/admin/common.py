@@ -1,6 +1,5 @@
 """Pieces shared by the archive's admin pages: edit history, file clean-up, image previews."""
 
-from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -44,13 +43,6 @@ class RemovesWrittenFiles:
 
 def note_written(request, names: list[str]) -> None:
     request.archive_written_files.extend(names)
-
-
-def remove_after_commit(photos) -> None:
-    """Delete the files of removed photos once the deletion is committed (not before:
-    a rolled-back deletion must still find its files)."""
-    names = [name for photo in photos for name in (photo.original.name, photo.thumbnail.name, photo.display.name)]
-    transaction.on_commit(lambda: services.remove_files(names))
 
 
 def _fit(width: int, height: int, box: int) -> tuple[int, int]:

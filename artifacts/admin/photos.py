@@ -12,11 +12,11 @@ from artifacts.admin.common import (
     RemovesWrittenFiles,
     note_written,
     photo_preview,
-    remove_after_commit,
 )
 from artifacts.custody.services import withdraw_photo
 from artifacts.forms import PhotoForm
 from artifacts.models import Photo
+from artifacts.services import place_in_gallery
 
 
 class PhotoInline(admin.StackedInline):
@@ -48,10 +48,10 @@ def save_photo_formset(request, formset) -> None:
     forms_by_instance = {id(form.instance): form for form in formset.forms}
     for photo in formset.save(commit=False):
         note_written(request, forms_by_instance[id(photo)].store_upload(uploaded_by=request.user))
+        place_in_gallery(photo)
         photo.save()
-    remove_after_commit(formset.deleted_objects)
-    for photo in formset.deleted_objects:
-        photo.delete()
+    for photo in formset.deleted_objects:  # none while can_delete is off; a withdrawal if it is turned on
+        withdraw_photo(photo=photo, reason=PhotoAdmin.WITHDRAWAL_REASON, withdrawn_by=request.user)
     formset.save_m2m()
 
 
@@ -178,6 +178,7 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         note_written(request, form.store_upload(uploaded_by=request.user))
+        place_in_gallery(obj)
         super().save_model(request, obj, form, change)
 
     # Deleting evidence is a withdrawal on the record: the log keeps a leaf saying which
