@@ -2,11 +2,12 @@
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
+from artifacts import exif_privacy
 from artifacts.admin.common import (
     HistoryAdmin,
     RemovesWrittenFiles,
@@ -43,6 +44,12 @@ class PhotoInline(admin.StackedInline):
         return photo_preview(photo, box=120)
 
 
+def _warn_of_metadata(request, photo) -> None:
+    text = exif_privacy.notice(photo.caption, photo.exif)
+    if text:
+        messages.warning(request, text)
+
+
 def save_photo_formset(request, formset) -> None:
     """Save an inline photo formset: each new photo's file is stored through the service."""
     forms_by_instance = {id(form.instance): form for form in formset.forms}
@@ -50,6 +57,7 @@ def save_photo_formset(request, formset) -> None:
         note_written(request, forms_by_instance[id(photo)].store_upload(uploaded_by=request.user))
         place_in_gallery(photo)
         photo.save()
+        _warn_of_metadata(request, photo)
     for photo in formset.deleted_objects:  # none while can_delete is off; a withdrawal if it is turned on
         withdraw_photo(photo=photo, reason=PhotoAdmin.WITHDRAWAL_REASON, withdrawn_by=request.user)
     formset.save_m2m()
@@ -172,6 +180,14 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
 
     @admin.display(description="EXIF of the original")
     def exif_pretty(self, photo):
+        found = exif_privacy.findings(photo.exif)
+        if found:
+            return format_html(
+                '<p class="errornote">Locates or identifies: {}. Only staff can download the original.</p>'
+                "<pre>{}</pre>",
+                "; ".join(found),
+                json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True),
+            )
         if not photo.exif:
             return "None recorded."
         return format_html("<pre>{}</pre>", json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True))
@@ -180,6 +196,8 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
         note_written(request, form.store_upload(uploaded_by=request.user))
         place_in_gallery(obj)
         super().save_model(request, obj, form, change)
+        if not change:
+            _warn_of_metadata(request, obj)
 
     # Deleting evidence is a withdrawal on the record: the log keeps a leaf saying which
     # file went, who removed it and when (the database refuses a deletion without one).
