@@ -8,6 +8,7 @@ rest on `viewer_level` below. Nothing else in the code compares access levels.
 from artifacts.choices import AccessLevel
 
 RESEARCHER_PERMISSION = "artifacts.view_restricted_material"
+ORIGINALS_PERMISSION = "artifacts.view_original_files"
 
 
 def viewer_level(user) -> AccessLevel:
@@ -23,3 +24,9 @@ def viewer_level(user) -> AccessLevel:
 
 def sees_drafts(user) -> bool:
     return viewer_level(user) >= AccessLevel.STAFF
+
+
+def takes_originals(user) -> bool:
+    """May download original files (and custody attachments) with their metadata, see
+    their EXIF and export them: staff holding the "view original files" permission."""
+    return viewer_level(user) >= AccessLevel.STAFF and user.has_perm(ORIGINALS_PERMISSION)

@@ -9,7 +9,7 @@ did not publish it, never that it is unknown to the archive.
 
 from django.contrib.auth.models import AnonymousUser
 
-from artifacts.access import sees_drafts, viewer_level
+from artifacts.access import sees_drafts, takes_originals, viewer_level
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
 
 FORMAT = "battlefield-artifacts-archive/artifact/1"
@@ -162,7 +162,7 @@ def _sources(artifact: Artifact) -> list[dict]:
 def artifact_document(artifact: Artifact, photos: list[Photo], user=None, base_url: str = "") -> dict:
     """The record of `artifact` with `photos` (already filtered by visible_to(user))."""
     user = user or AnonymousUser()
-    include_originals = sees_drafts(user)
+    include_originals = takes_originals(user)
     document = {
         "format": FORMAT,
         "accession_number": artifact.accession_number,

@@ -3,8 +3,9 @@ Congress `bagit` library, for other archives, courts and researchers.
 
 A bag holds what the exporting account may see, decided by the same access policy as
 the pages (visible_to(user)); the command exports as an anonymous visitor unless told
-otherwise. Original files (and custody attachments) go only into staff exports, as on
-the site: originals keep the camera's metadata, which can locate people.
+otherwise. Original files (and custody attachments) go only into exports by staff with the
+"view original files" permission, as on the site: originals keep the camera's metadata,
+which can locate people.
 
     bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
     data/README.txt
@@ -33,7 +34,7 @@ import bagit
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from artifacts.access import sees_drafts, viewer_level
+from artifacts.access import takes_originals, viewer_level
 from artifacts.bag_metadata import artifact_document, photo_names
 from artifacts.custody import checker_zip
 from artifacts.custody.record import custody_document
@@ -104,7 +105,7 @@ def _write_json(path: Path, document: dict) -> None:
 
 
 def _fill(payload: Path, artifacts, user, base_url: str) -> tuple[int, int, int]:
-    staff = sees_drafts(user)
+    originals = takes_originals(user)
     count = files = size = 0
     for artifact in artifacts:
         folder = payload / artifact.accession_number
@@ -120,13 +121,13 @@ def _fill(payload: Path, artifacts, user, base_url: str) -> tuple[int, int, int]
         _write_json(folder / "custody.json", custody_document(artifact, photos))
         for photo in photos:
             names = photo_names(photo)
-            kinds = ("original", "display", "thumbnail") if staff else ("display", "thumbnail")
+            kinds = ("original", "display", "thumbnail") if originals else ("display", "thumbnail")
             for kind in kinds:
                 expected = photo.sha256 if kind == "original" else ""
                 target = folder / "files" / names[kind]
                 size += _copy(getattr(photo, kind), target, expected_sha256=expected, label=f"photo {photo.pk} {kind}")
                 files += 1
-        if staff:
+        if originals:
             for event in artifact.custody_events.prefetch_related("attachments").order_by("sequence"):
                 for attachment in event.attachments.all():
                     label = f"custody event {event.sequence} attachment {attachment.original_name}"
@@ -151,7 +152,7 @@ def make(artifacts, out: Path, *, user=None, base_url: str = "", description: st
         count, files, size = _fill(staging, artifacts.iterator(chunk_size=100), user, base_url)
         if not count:
             raise BagError("No artifacts to export: none matched that the exporting account may see.")
-        staff = sees_drafts(user)
+        originals = takes_originals(user)
         checker_zip.write(staging / "bfa-verify.pyz")
         (staging / "README.txt").write_text(
             README.format(
@@ -159,10 +160,10 @@ def make(artifacts, out: Path, *, user=None, base_url: str = "", description: st
                 date=timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
                 count=count,
                 audience=audience(user),
-                files_hint=" --files files" if staff else "",
+                files_hint=" --files files" if originals else "",
                 originals="\n                 and the original files, byte for byte, with the custody attachments"
-                if staff
-                else "\n                 (original files are included only in exports by archive staff)",
+                if originals
+                else "\n                 (original files go only into exports by staff allowed to take them)",
             ),
             encoding="utf-8",
         )
@@ -170,7 +171,7 @@ def make(artifacts, out: Path, *, user=None, base_url: str = "", description: st
             "Source-Organization": archive_name(),
             "External-Description": description or f"{count} artifact record(s) exported for {audience(user)}.",
             "Exported-For": audience(user),
-            "Originals-Included": "yes" if staff else "no: original files go to archive staff only",
+            "Originals-Included": "yes" if originals else "no: original files go to staff allowed to take originals",
         }
         bag = bagit.make_bag(str(staging), bag_info=bag_info, checksums=["sha256"])
         bag.validate()
@@ -180,7 +181,7 @@ def make(artifacts, out: Path, *, user=None, base_url: str = "", description: st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BagSummary(out, count, files, size, originals_included=staff)
+    return BagSummary(out, count, files, size, originals_included=originals)
 
 
 def zipped(artifacts, *, user, base_url: str = "", description: str = ""):

@@ -30,6 +30,8 @@ VIEWERS = {
     "curator": S,
     "superuser": S,
 }
+# Who may take original files (the "view original files" permission): Curators, not Editors.
+TAKES_ORIGINALS = {"curator", "superuser"}
 
 # Artifact key → (access level, status, type, verification, code word). The code word is
 # in the title, place and unit of that artifact only, so their presence anywhere in a

@@ -130,6 +130,26 @@ def test_a_researcher_bag_has_researcher_photos_but_no_originals(artifact, photo
     assert not any(name.startswith(f"photo-{photos['staff'].pk}-") for name in names)
 
 
+def test_an_editor_bag_has_staff_material_but_no_originals_or_attachments(artifact, photos, tmp_path):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="bag-editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    receipt = upload("receipt.png", image_bytes("PNG", size=(20, 20)), "image/png")
+    make_custody_event(artifact, event_type="intake", attachments=[(receipt, "Signed receipt")])
+    bag_dir = tmp_path / "editor-bag"
+    export("--artifact", artifact.accession_number, "--out", str(bag_dir), "--as-user", editor.username)
+    bagit.Bag(str(bag_dir)).validate()
+    names = files_in(bag_dir, artifact.accession_number)
+    assert any(name.startswith(f"photo-{photos['staff'].pk}-display") for name in names)  # staff material, as on pages
+    assert not any("original" in name for name in names)
+    assert not any(len(name) == 64 for name in names)  # no custody attachment (named by its SHA-256)
+    record = metadata(bag_dir, artifact.accession_number)
+    assert all(p["original"]["file"] is None for p in record["photos"])
+
+
 def test_a_search_result_is_exported_as_the_exporter_sees_it(tmp_path):
     rifle = ArtifactFactory(title="Rifle with scratched serial", artifact_type=ArtifactType.WEAPON)
     ArtifactFactory(title="Rifle, restricted", artifact_type=ArtifactType.WEAPON, access_level=AccessLevel.STAFF)

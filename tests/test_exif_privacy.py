@@ -46,3 +46,18 @@ def test_a_photo_without_such_metadata_brings_no_warning(client, staff_user):
     data = {"artifact": artifact.pk, "caption": "Seal", "position": "0", "access_level": "0"}
     response = client.post(PHOTO_ADD, {**data, "original": upload()}, follow=True)
     assert "carries" not in response.content.decode()
+
+
+def test_an_editor_sees_the_copies_and_not_what_the_original_metadata_holds(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory, make_photo
+
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    photo = make_photo(uploaded=upload(data=image_bytes(exif=gps_exif())))
+    client.force_login(editor)
+    page = client.get(reverse("admin:artifacts_photo_change", args=[photo.pk])).content.decode()
+    assert "Withheld: shown only to staff with the “view original files” permission." in page
+    assert "51.72" not in page and photo.get_media_url("original") not in page
+    assert photo.get_media_url("display") in page

@@ -1,9 +1,10 @@
 """Photo files are served only to viewers who may see the photo, with safe headers."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from artifacts.choices import AccessLevel, PublicationStatus
-from tests.factories import ArtifactFactory, make_photo
+from tests.factories import ArtifactFactory, UserFactory, make_photo
 from tests.images import gps_exif, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +60,22 @@ def test_public_photo_stays_cacheable_for_a_logged_in_viewer(client, researcher)
     assert client.get(url(photo))["Cache-Control"] == "public, max-age=3600"
 
 
-def test_originals_with_their_metadata_are_for_staff_only(client, researcher, staff_user):
+def test_originals_with_their_metadata_are_for_staff_allowed_to_take_them(client, researcher, staff_user):
     photo = make_photo(uploaded=upload("scan.png", image_bytes("PNG"), "image/png"))
     with_gps = make_photo(uploaded=upload(data=image_bytes(exif=gps_exif())))
     assert client.get(url(photo, "original")).status_code == 403
     client.force_login(researcher)
     response = client.get(url(with_gps, "original"))
     assert response.status_code == 403
-    assert "archive staff only" in response.content.decode()
+    assert "“view original files” permission" in response.content.decode()
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    assert client.get(url(with_gps, "original")).status_code == 403  # an Editor sees the copies only
+    curator = UserFactory(username="a-curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client.force_login(curator)
+    assert client.get(url(with_gps, "original")).status_code == 200
     client.force_login(staff_user)
     response = client.get(url(photo, "original"))
     assert response.status_code == 200

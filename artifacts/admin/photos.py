@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from artifacts import exif_privacy
+from artifacts.access import takes_originals
 from artifacts.admin.common import (
     HistoryAdmin,
     RemovesWrittenFiles,
@@ -115,6 +116,8 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
     ]
     # The artifact, file and digest are fixed at ingest (the log's leaf names them).
     change_readonly_fields = [
+        "copies",
+        "exif_withheld",
         "image",
         "artifact",
         "sha256",
@@ -126,7 +129,13 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
-        return self.change_fieldsets if obj is not None else self.add_fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if takes_originals(request.user):
+            return self.change_fieldsets
+        # Without the permission: the copies, and no word of what the original's metadata holds.
+        swap = {"files": "copies", "exif_pretty": "exif_withheld"}
+        return [(name, {"fields": [swap.get(f, f) for f in opts["fields"]]}) for name, opts in self.change_fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
         return self.change_readonly_fields if obj is not None else []
@@ -167,7 +176,7 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
     @admin.display(description="files")
     def files(self, photo):
         return format_html(
-            '<a href="{}">original</a> (with its metadata; staff only) · <a href="{}">display copy</a> {} × {} · '
+            '<a href="{}">original</a> (with its metadata) · <a href="{}">display copy</a> {} × {} · '
             '<a href="{}">thumbnail</a> {} × {} (copies carry no metadata)',
             photo.get_media_url("original"),
             photo.get_media_url("display"),
@@ -178,12 +187,29 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
             photo.thumbnail_height,
         )
 
+    @admin.display(description="files")
+    def copies(self, photo):
+        return format_html(
+            '<a href="{}">display copy</a> {} × {} · <a href="{}">thumbnail</a> {} × {} (copies carry no metadata; '
+            "the original is for staff with the “view original files” permission)",
+            photo.get_media_url("display"),
+            photo.display_width,
+            photo.display_height,
+            photo.get_media_url("thumbnail"),
+            photo.thumbnail_width,
+            photo.thumbnail_height,
+        )
+
+    @admin.display(description="EXIF of the original")
+    def exif_withheld(self, photo):
+        return "Withheld: shown only to staff with the “view original files” permission."
+
     @admin.display(description="EXIF of the original")
     def exif_pretty(self, photo):
         found = exif_privacy.findings(photo.exif)
         if found:
             return format_html(
-                '<p class="errornote">Locates or identifies: {}. Only staff can download the original.</p>'
+                '<p class="errornote">Locates or identifies: {}. Only staff allowed to take originals see it.</p>'
                 "<pre>{}</pre>",
                 "; ".join(found),
                 json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True),

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from artifacts.access import sees_drafts
+from artifacts.access import sees_drafts, takes_originals
 from artifacts.choices import AccessLevel
 from artifacts.models import (
     Artifact,
@@ -131,7 +131,8 @@ class ImageFileSerializer(serializers.Serializer):
 
 class OriginalFileSerializer(serializers.Serializer):
     url = serializers.URLField(
-        allow_null=True, help_text="Staff only: originals keep the camera's metadata (EXIF, perhaps GPS)."
+        allow_null=True,
+        help_text="Staff with the “view original files” permission only: originals keep the camera's metadata.",
     )
     sha256 = serializers.CharField()
     byte_size = serializers.IntegerField()
@@ -192,9 +193,9 @@ class PhotoSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OriginalFileSerializer)
     def get_original(self, photo):
-        staff = sees_drafts(self.context["request"].user)
+        allowed = takes_originals(self.context["request"].user)
         return {
-            "url": self._url(photo, "original") if staff else None,
+            "url": self._url(photo, "original") if allowed else None,
             "sha256": photo.sha256,
             "byte_size": photo.byte_size,
             "format": photo.image_format,

@@ -110,6 +110,9 @@ class Photo(models.Model):
         verbose_name = "photo"
         ordering = ["artifact", "position", "pk"]
         indexes = [models.Index(fields=["artifact", "access_level"], name="photo_artifact_access")]
+        # Originals keep the camera's metadata (GPS, serials, names): taking them is a
+        # permission of its own, given to Curators and not to Editors.
+        permissions = [("view_original_files", "Can download original files, with their metadata")]
 
     def __str__(self):
         return self.caption

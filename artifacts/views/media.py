@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from artifacts.access import sees_drafts
+from artifacts.access import takes_originals
 from artifacts.models import Photo
 
 KINDS = ("original", "display", "thumbnail")
@@ -49,12 +49,15 @@ def photo_file(request, pk, kind):
         .only("pk", "image_format", "original", "display", "thumbnail", "artifact__accession_number"),
         pk=pk,
     )
-    if kind == "original" and not sees_drafts(request.user):
+    if kind == "original" and not takes_originals(request.user):
         # Originals are kept byte for byte, EXIF included, and EXIF can hold the GPS
         # position and time a photo was taken: enough to locate a unit, a witness or a
-        # family. Only staff may fetch them; everyone else gets the display and thumbnail
-        # derivatives, which carry no metadata at all.
-        raise PermissionDenied("Original files are available to archive staff only: they keep the camera's metadata.")
+        # family. Only staff with the "view original files" permission may fetch them;
+        # everyone else gets the display and thumbnail derivatives, which carry no metadata.
+        raise PermissionDenied(
+            "Original files are available only to archive staff with the “view original files” permission: "
+            "they keep the camera's metadata."
+        )
 
     file = getattr(photo, kind)
     storage = file.storage

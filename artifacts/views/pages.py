@@ -20,7 +20,7 @@ from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
 from artifacts import citations, exports
-from artifacts.access import sees_drafts
+from artifacts.access import sees_drafts, takes_originals
 from artifacts.choices import ArtifactType, CustodyEventType, RelationType
 from artifacts.custody import heads
 from artifacts.custody.checker.chain import verify_events
@@ -308,6 +308,7 @@ def artifact_detail(request, accession):
         "languages": languages,
         # Staff-level viewers: the same test that reveals drafts reveals internal notes.
         "staff_view": sees_drafts(user),
+        "takes_originals": takes_originals(user),
     }
     return render(request, "artifacts/artifact_detail.html", context)
 
