@@ -173,12 +173,9 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
             f"{photo.byte_size:,}",
         )
 
-    @admin.display(description="files")
-    def files(self, photo):
+    def _copy_links(self, photo):
         return format_html(
-            '<a href="{}">original</a> (with its metadata) · <a href="{}">display copy</a> {} × {} · '
-            '<a href="{}">thumbnail</a> {} × {} (copies carry no metadata)',
-            photo.get_media_url("original"),
+            '<a href="{}">display copy</a> {} × {} · <a href="{}">thumbnail</a> {} × {} (copies carry no metadata)',
             photo.get_media_url("display"),
             photo.display_width,
             photo.display_height,
@@ -188,17 +185,14 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
         )
 
     @admin.display(description="files")
+    def files(self, photo):
+        link = photo.get_media_url("original")
+        return format_html('<a href="{}">original</a> (with its metadata) · {}', link, self._copy_links(photo))
+
+    @admin.display(description="files")
     def copies(self, photo):
-        return format_html(
-            '<a href="{}">display copy</a> {} × {} · <a href="{}">thumbnail</a> {} × {} (copies carry no metadata; '
-            "the original is for staff with the “view original files” permission)",
-            photo.get_media_url("display"),
-            photo.display_width,
-            photo.display_height,
-            photo.get_media_url("thumbnail"),
-            photo.thumbnail_width,
-            photo.thumbnail_height,
-        )
+        note = "the original is for staff with the “view original files” permission"
+        return format_html("{}; {}", self._copy_links(photo), note)
 
     @admin.display(description="EXIF of the original")
     def exif_withheld(self, photo):
