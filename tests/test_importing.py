@@ -360,7 +360,7 @@ def test_the_command_reports_problems_on_stdout_and_exits_non_zero(tmp_path):
     assert exit_status.value.code == 1
     assert "row 2, column recovery_date: “mid-January” is not a valid EDTF date" in out.getvalue()
     assert "Nothing was written" in out.getvalue()
-    assert "Checking [" in err.getvalue()
+    assert "Checking" in err.getvalue() and "1/1" in err.getvalue()  # the progress bar, on stderr
 
 
 def test_the_command_imports_with_the_named_user_in_the_history(tmp_path):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from artifacts import synthetic
+from artifacts.management.progress import Progress
 
 
 class Command(BaseCommand):
@@ -20,12 +21,9 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count must be at least 1.")
         started = time.monotonic()
-
-        def progress(done, total):
-            self.stderr.write(f"\r{done}/{total} artifacts", ending="")
-
+        progress = Progress(self.stderr)
         synthetic.generate(count, seed=seed, photo_share=photo_share, progress=progress)
-        self.stderr.write("")
+        progress.close()
         # Statistics after loading, so the planner and GIN pending lists reflect the data.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -6,42 +6,13 @@ file, all of it in one transaction. Exit status 0 when the file was imported (or
 """
 
 import sys
-import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from artifacts.importing import run_import
-
-
-class ProgressBar:
-    """A plain text bar on stderr (stdout carries the report), redrawn at most ten times
-    a second so that drawing never slows the import down."""
-
-    WIDTH = 30
-
-    def __init__(self, stderr):
-        self.stderr = stderr
-        self.last_phase = None
-        self.last_drawn = 0.0
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if phase == self.last_phase and done < total and now - self.last_drawn < 0.1:
-            return
-        if self.last_phase and phase != self.last_phase:
-            self._write("\n")
-        self.last_phase, self.last_drawn = phase, now
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        self._write(f"\r{phase:<8} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,} rows")
-        if done == total:
-            self._write("\n")
-            self.last_phase = None
-        self.stderr.flush()
-
-    def _write(self, text: str) -> None:
-        self.stderr.write(text, ending="")
+from artifacts.management.progress import Progress
 
 
 class Command(BaseCommand):
@@ -66,9 +37,11 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"There is no account with the username {user}.")
-        progress = None if no_progress else ProgressBar(self.stderr)
+        progress = None if no_progress else Progress(self.stderr, unit="row")
         with path.open("rb") as handle:
             report = run_import(handle, name=path.name, photos=photos, dry_run=dry_run, user=account, progress=progress)
+        if progress is not None:
+            progress.close()
         for line in report.lines():
             self.stdout.write(line)
         if report.problems:

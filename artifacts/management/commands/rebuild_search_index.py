@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from artifacts.management.progress import Progress
 from artifacts.search.indexing import reindex_all
 
 
@@ -16,10 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-
-        def progress(done, total):
-            self.stderr.write(f"\r{done}/{total} artifacts", ending="")
-
+        progress = Progress(self.stderr)
         count = reindex_all(progress=progress)
-        self.stderr.write("")
+        progress.close()
         self.stdout.write(f"Indexed {count} artifacts in {time.monotonic() - started:.1f} s.")
