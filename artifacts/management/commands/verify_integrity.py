@@ -12,17 +12,34 @@ each artifact checked gains one fixity-check event stating its result (--no-reco
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from tqdm import tqdm
 
 from artifacts.choices import CustodyEventType
 from artifacts.custody import fixity, integrity, services
+from artifacts.management.progress import Progress
 from artifacts.models import Artifact
 
 CHUNK = 500
+
+
+@dataclass
+class Tally:
+    artifacts: int = 0
+    files: int = 0
+    events: int = 0
+    failures: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def add(self, reports) -> None:
+        for report in reports:
+            self.artifacts += 1
+            self.files += report.files_checked
+            self.events += report.events_checked
+            if not report.passed:
+                self.failures.append((report.artifact.accession_number, report.problems))
 
 
 class Command(BaseCommand):
@@ -48,23 +65,23 @@ class Command(BaseCommand):
             if not artifacts.exists():
                 raise CommandError(f"No artifact with accession number {options['artifact']}.")
         started = time.monotonic()
-        reports = self._check_artifacts(artifacts, record=not options["no_record"])
-        failures = [r for r in reports if not r.passed]
+        tally = self._check_artifacts(artifacts, record=not options["no_record"])
         log_report = None if options["artifact"] else integrity.verify(saved_heads=saved)
         elapsed = time.monotonic() - started
-        files, events = sum(r.files_checked for r in reports), sum(r.events_checked for r in reports)
         self.stdout.write(
-            f"Checked {len(reports)} artifacts, {files} files and {events} custody events in {elapsed:.1f} s."
+            f"Checked {tally.artifacts} artifacts, {tally.files} files and {tally.events} custody events "
+            f"in {elapsed:.1f} s."
         )
-        for report in failures:
-            self.stdout.write(self.style.ERROR(f"FAIL {report.artifact.accession_number}"))
-            for problem in report.problems:
+        for accession, problems in tally.failures:
+            self.stdout.write(self.style.ERROR(f"FAIL {accession}"))
+            for problem in problems:
                 self.stdout.write(f"  - {problem}")
         if log_report is not None:
             self._write_log_report(log_report, len(saved))
-        if failures or (log_report is not None and log_report.problems):
-            if failures:
-                self.stdout.write(self.style.ERROR(f"{len(failures)} of {len(reports)} artifacts failed verification."))
+        if tally.failures or (log_report is not None and log_report.problems):
+            if tally.failures:
+                failed = len(tally.failures)
+                self.stdout.write(self.style.ERROR(f"{failed} of {tally.artifacts} artifacts failed verification."))
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS("All files, custody chains and the transparency log verified."))
 
@@ -77,22 +94,21 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a signed tree head (it needs origin, tree_size and root_hash).")
         return head
 
-    def _check_artifacts(self, artifacts, *, record: bool) -> list:
-        reports = []
+    def _check_artifacts(self, artifacts, *, record: bool) -> "Tally":
+        # Only counts and failures are kept: a million artifacts' prefetched rows are not.
+        tally = Tally()
         checked = artifacts.prefetch_related(*fixity.CHECK_PREFETCH).iterator(chunk_size=CHUNK)
-        # Progress on stderr, so the report on stdout stays clean for logs.
-        bar = tqdm(total=artifacts.count(), unit="artifact", file=self.stderr, disable=None)
-        batch = []
+        progress, total, batch = Progress(self.stderr), artifacts.count(), []
         for artifact in checked:
             batch.append(artifact)
             if len(batch) == CHUNK:
-                reports += self._check_batch(batch, record)
-                bar.update(len(batch))
+                tally.add(self._check_batch(batch, record))
+                progress(tally.artifacts, total)
                 batch = []
-        reports += self._check_batch(batch, record)
-        bar.update(len(batch))
-        bar.close()
-        return reports
+        tally.add(self._check_batch(batch, record))
+        progress(tally.artifacts, total)
+        progress.close()
+        return tally
 
     def _check_batch(self, batch, record: bool) -> list:
         # One transaction per batch: one commit (and fsync) per 500 events, not per event.
