@@ -14,7 +14,7 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
-from artifacts import imaging, services
+from artifacts import held_uploads, imaging, services
 from artifacts.custody import services as custody_services
 from artifacts.models import CustodyEvent, Photo, Relation
 
@@ -29,8 +29,9 @@ REPLACE_REFUSED = (
 )
 
 
-class OriginalFileInput(forms.FileInput):
-    """A file chooser for a new photo; for a stored photo, a statement of what is kept."""
+class OriginalFileInput(held_uploads.HeldFileInput):
+    """A file chooser for a new photo (or the file held from a failed attempt); for a
+    stored photo, a statement of what is kept."""
 
     def __init__(self, attrs=None):
         super().__init__({"accept": ACCEPTED_TYPES, **(attrs or {})})
@@ -51,7 +52,7 @@ class OriginalFileInput(forms.FileInput):
 
 
 class PhotoForm(forms.ModelForm):
-    original = forms.FileField(label="Original file", widget=OriginalFileInput, help_text=ORIGINAL_HELP)
+    original = held_uploads.HeldFileField(label="Original file", widget=OriginalFileInput, help_text=ORIGINAL_HELP)
 
     class Meta:
         model = Photo
@@ -144,7 +145,7 @@ CUSTODY_FIELDS = [
 
 
 class CustodyEventForm(forms.ModelForm):
-    attachment = forms.FileField(
+    attachment = held_uploads.HeldFileField(
         label="Document",
         required=False,
         help_text="Optional: a scan of a signed transfer form, a photo of a seal… Stored unchanged; "

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from artifacts.admin import artifact, custody, photos, reference  # noqa: F401  (registers the admins)
+from artifacts.admin import artifact, custody, photos, reference, users  # noqa: F401  (registers the admins)
 
 admin.site.site_header = "Battlefield Artifacts Archive: curation"
 admin.site.site_title = "Archive curation"

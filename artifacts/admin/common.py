@@ -1,14 +1,95 @@
 """Pieces shared by the archive's admin pages: edit history, file clean-up, image previews."""
 
+from django import forms
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from artifacts import services
+from artifacts import held_uploads, services
 
 EMPTY = "—"
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+def _key_or_none(target, value, using):
+    """`value` as a key of `target` that a lookup can take, or None: not a key at all, or
+    past the column's range (where SQLite's driver raises OverflowError)."""
+    try:
+        key = target.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return None
+    try:
+        low, high = connections[using or DEFAULT_DB_ALIAS].ops.integer_field_range(target.get_internal_type())
+    except KeyError:
+        return key
+    if isinstance(key, int) and ((low is not None and key < low) or (high is not None and key > high)):
+        return None
+    return key
+
+
+class _ValidChoicesOnly:
+    """Django's autocomplete widgets look up whatever was posted to render the chosen
+    option again, so a form re-displayed with "abc" or " " in a foreign key answered 500
+    (ValueError: Field 'id' expected a number). Values that cannot be a key are left out:
+    the field's own error already says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        usable = [item for item in value if _key_or_none(target, item, self.db) is not None]
+        return super().optgroups(name, usable, attr)
+
+
+class AutocompleteSelect(_ValidChoicesOnly, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(_ValidChoicesOnly, widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class KeysInRangeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django checks a posted list of keys with one "in" lookup, which a number past the
+    column's range breaks on SQLite (OverflowError, a 500): such a number is refused as
+    the invalid choice it is."""
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple):
+            target = self.queryset.model._meta.get_field(self.to_field_name or self.queryset.model._meta.pk.name)
+            for item in value:
+                if _key_or_none(target, item, self.queryset.db) is None and str(item).strip().lstrip("+-").isdigit():
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                    )
+        return super()._check_values(value)
+
+
+class SafeAutocomplete:
+    """ModelAdmin or inline mixin: relation fields that answer any posted value with a
+    field error, never a 500."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _swap_widget(formfield, db_field, AutocompleteSelect)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeysInRangeMultipleChoiceField)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _swap_widget(formfield, db_field, AutocompleteSelectMultiple)
+
+
+def _swap_widget(formfield, db_field, safe):
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, widgets.AutocompleteMixin) and not isinstance(widget, _ValidChoicesOnly):
+        formfield.widget = safe(
+            db_field, widget.admin_site, attrs=widget.attrs, choices=widget.choices, using=widget.db
+        )
+        formfield.widget.is_required = widget.is_required
+    return formfield
+
+
+class HistoryAdmin(SafeAutocomplete, SimpleHistoryAdmin):
     """Edit history for staff, leaving out fields the archive rewrites by itself."""
 
     history_excluded_fields = ("updated_at",)
@@ -28,17 +109,37 @@ class HistoryAdmin(SimpleHistoryAdmin):
             previous = current
 
 
-class RemovesWrittenFiles:
+class RemovesWrittenFiles(SafeAutocomplete):
     """ModelAdmin mixin: files stored while a form is saved are deleted again if the save
-    fails, so a failed request leaves neither rows (the transaction rolls back) nor files."""
+    fails, so a failed request leaves neither rows (the transaction rolls back) nor files.
+
+    Uploads also survive a form that fails elsewhere: shown again with its errors, the
+    page holds each valid new file (held_uploads) and carries its token; once a record is
+    saved, the held files its form posted are released (moved into the record by then,
+    or dropped by the curator)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         request.archive_written_files = []
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except BaseException:
             services.remove_files(request.archive_written_files)
             raise
+        if request.method == "POST":
+            context = getattr(response, "context_data", None) or {}
+            if "adminform" in context:
+                _hold_uploads(context)
+            elif response.status_code < 400:
+                # Saved, and committed: ModelAdmin.changeform_view's transaction has ended.
+                held_uploads.release(held_uploads.posted_tokens(request.POST))
+        return response
+
+
+def _hold_uploads(context) -> None:
+    held_uploads.hold_form_files(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        for form in inline.formset.forms:
+            held_uploads.hold_form_files(form)
 
 
 def note_written(request, names: list[str]) -> None:
