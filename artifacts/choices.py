@@ -12,8 +12,13 @@ class AccessLevel(models.IntegerChoices):
 
 
 class PublicationStatus(models.TextChoices):
+    """Where a record is on its way to the public: only PUBLISHED is ever public. The moves
+    between them are artifacts.publication's, with who and when."""
+
     DRAFT = "draft", "Draft (staff only)"
+    READY = "ready", "Ready for review"
     PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class ArtifactType(models.TextChoices):

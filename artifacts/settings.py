@@ -194,6 +194,10 @@ MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 ARCHIVE_MAX_UPLOAD_BYTES = env_int("ARCHIVE_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)
 ARCHIVE_MAX_IMAGE_PIXELS = env_int("ARCHIVE_MAX_IMAGE_PIXELS", 100_000_000)
 
+# Publishing needs a second person: a curator who is not the record's last editor
+# (artifacts/publication.py). `0` relaxes it for an archive run by one person.
+ARCHIVE_PUBLISH_NEEDS_SECOND_PERSON = env_bool("ARCHIVE_PUBLISH_NEEDS_SECOND_PERSON", True)
+
 # OAI-PMH harvesting (artifacts/oai/). Every OAI identifier is oai:<namespace>:<accession>;
 # set the namespace to the site's domain so identifiers outlive a change of host name
 # (empty: the host name each request was made to).

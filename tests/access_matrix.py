@@ -29,9 +29,11 @@ from tests.access_world import (
     RELATED_TO_HUB,
     TAKES_ORIGINALS,
     VIEWERS,
+    WITHDRAWAL_REASON,
     P,
     sees,
     sees_photo,
+    tombstone,
 )
 
 LATEST_ON_HOME = 6
@@ -83,6 +85,17 @@ def expect_artifact(seen):
         assert seen.world.code(seen.target) in seen.text
     else:
         assert seen.response.status_code == 404, "hidden records must be 404, never 403"
+
+
+def expect_detail(seen):
+    """The record's page; a withdrawn one the viewer may not see is a tombstone: 410, its
+    accession number, the date and the public reason, and nothing of its content."""
+    if tombstone(seen.tier, seen.target):
+        assert seen.response.status_code == 410, seen.response.status_code
+        assert seen.world.artifacts[seen.target].accession_number in seen.text
+        assert "Record withdrawn" in seen.text and WITHDRAWAL_REASON in seen.text
+    else:
+        expect_artifact(seen)
 
 
 def artifact_probe(url, label="record") -> Probe:
@@ -268,16 +281,21 @@ def oai(verb, **arguments) -> str:
 
 
 def expect_oai_list(seen):
-    """Harvesters get the public record, whoever's session the request carries."""
+    """Harvesters get the public record, whoever's session the request carries; a record
+    withdrawn from the public is announced as deleted."""
     _ok(seen, "text/xml")
-    listed = set(re.findall(r"<identifier>oai:[^:<]+:([^<]+)</identifier>", seen.text))
+    listed = set(re.findall(r"<header>\s*<identifier>oai:[^:<]+:([^<]+)</identifier>", seen.text))
     assert listed == {seen.world.artifacts[key].accession_number for key in seen.world.visible(P)}
+    deleted = set(re.findall(r'<header status="deleted">\s*<identifier>oai:[^:<]+:([^<]+)</identifier>', seen.text))
+    assert deleted == {seen.world.artifacts[key].accession_number for key in ARTIFACTS if tombstone(P, key)}
 
 
 def expect_oai_record(seen):
     _ok(seen, "text/xml")
     if sees(P, seen.target):
         assert seen.world.code(seen.target) in seen.text and "<error" not in seen.text
+    elif tombstone(P, seen.target):
+        assert '<header status="deleted">' in seen.text and "<metadata>" not in seen.text
     else:
         assert 'code="idDoesNotExist"' in seen.text
 
@@ -331,7 +349,7 @@ URL_KINDS = {
         ),
     ),
     "artifact-detail": (
-        artifact_probe(_detail),
+        Probe("record", _detail, expect_detail, tuple(ARTIFACTS)),
         Probe("related", _detail, expect_related, (HUB,)),
         Probe("photos", _detail, expect_gallery, ("gallery",)),
         Probe("personal-data", _detail, expect_personal_data, ("gallery",)),

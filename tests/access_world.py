@@ -12,13 +12,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from artifacts import publication
 from artifacts.choices import AccessLevel, PublicationStatus
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation
 from tests.factories import ArtifactFactory, TextFactory, UserFactory, make_photo
 from tests.images import image_bytes, upload
 
 P, R, S = AccessLevel.PUBLIC, AccessLevel.RESEARCHERS, AccessLevel.STAFF
-PUBLISHED, DRAFT = PublicationStatus.PUBLISHED, PublicationStatus.DRAFT
+PUBLISHED, DRAFT, WITHDRAWN = PublicationStatus.PUBLISHED, PublicationStatus.DRAFT, PublicationStatus.WITHDRAWN
 
 # Viewer kind → the tier of material it may see. Only the staff tier sees drafts.
 VIEWERS = {
@@ -32,6 +33,8 @@ VIEWERS = {
 }
 # Who may take original files (the "view original files" permission): Curators, not Editors.
 TAKES_ORIGINALS = {"curator", "superuser"}
+# Who may publish and withdraw records (the "publish_artifact" permission): Curators, not Editors.
+PUBLISHERS = {"curator", "superuser"}
 
 # Artifact key → (access level, status, type, verification, code word). The code word is
 # in the title, place and unit of that artifact only, so their presence anywhere in a
@@ -44,7 +47,10 @@ ARTIFACTS = {
     "staff-published": (S, PUBLISHED, "weapon", "consistent", "Kestrine"),
     "staff-draft": (S, DRAFT, "gear", "unverified", "Vodrell"),
     "gallery": (P, PUBLISHED, "other", "unverified", "Gallomer"),
+    # Published, then withdrawn by a curator: its address answers 410 with the reason.
+    "public-withdrawn": (P, WITHDRAWN, "handwritten", "disputed", "Wendrisk"),
 }
+WITHDRAWAL_REASON = "It exposed a living person."
 HUB = "public-published"  # related to every other matrix artifact, from either end
 RELATED_FROM_HUB = ("researchers-published", "researchers-draft", "gallery")
 RELATED_TO_HUB = ("public-draft", "staff-published", "staff-draft")
@@ -80,6 +86,13 @@ PERSONAL = {
 def sees(tier: int, artifact_key: str) -> bool:
     level, status = ARTIFACTS[artifact_key][:2]
     return level <= tier and (status == PUBLISHED or tier == S)
+
+
+def tombstone(tier: int, artifact_key: str) -> bool:
+    """A withdrawn record the viewer may not see answers 410 with a tombstone, when its
+    access level is within theirs (its address was theirs to know); otherwise 404."""
+    level, status = ARTIFACTS[artifact_key][:2]
+    return status == WITHDRAWN and level <= tier and not sees(tier, artifact_key)
 
 
 def sees_photo(tier: int, photo_key: str) -> bool:
@@ -156,11 +169,13 @@ def build_world() -> World:
             title=f"Object {code}",
             artifact_type=kind,
             verification_status=verification,
-            status=status,
+            status=PUBLISHED if status == WITHDRAWN else status,
             access_level=level,
             recovery_place=f"{code}ville",
             recovering_unit=f"{code} brigade",
         )
+        if status == WITHDRAWN:
+            publication.withdraw(artifact=world.artifacts[key], user=world.users["curator"], reason=WITHDRAWAL_REASON)
     hub = world.artifacts[HUB]
     for key in RELATED_FROM_HUB:
         Relation.objects.create(from_artifact=hub, to_artifact=world.artifacts[key], relation_type="same_cache")

@@ -175,7 +175,7 @@ class Artifact(models.Model):
         max_length=10,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-        help_text="Drafts are visible to staff only.",
+        help_text="Only published records are public. Changed with the review buttons, never typed in.",
     )
     access_level = models.PositiveSmallIntegerField(
         "access level",
@@ -198,7 +198,10 @@ class Artifact(models.Model):
     class Meta:
         verbose_name = "artifact"
         ordering = ["accession_number"]
-        permissions = [("view_restricted_material", "Can view researcher-level material")]
+        permissions = [
+            ("view_restricted_material", "Can view researcher-level material"),
+            ("publish_artifact", "Can publish and withdraw records"),
+        ]
         indexes = [
             models.Index(fields=["status", "access_level", "artifact_type"], name="artifact_visible_type"),
             models.Index(fields=["recovered_earliest"], name="artifact_recovered"),
@@ -248,3 +251,44 @@ class SourceCitation(models.Model):
 
     def __str__(self):
         return f"{self.artifact.accession_number} ← {self.source}"
+
+
+class PublicationEvent(models.Model):
+    """One move of an artifact's publication status: from what to what, who, when and why.
+    Append-only: the list is the record's publication history (see artifacts.publication)."""
+
+    artifact = models.ForeignKey(
+        Artifact,
+        on_delete=models.CASCADE,
+        related_name="publication_events",
+        verbose_name="artifact",
+        help_text="The record whose status changed.",
+    )
+    from_status = models.CharField(
+        "from", max_length=10, choices=PublicationStatus.choices, help_text="Status before the change."
+    )
+    to_status = models.CharField("to", max_length=10, choices=PublicationStatus.choices, help_text="Status after it.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="publication_events",
+        verbose_name="by",
+        help_text="The account that made the change.",
+    )
+    at = models.DateTimeField("when", default=timezone.now, help_text="When the change was made.")
+    reason = models.TextField(
+        "reason", blank=True, help_text="Why; for a withdrawal it is shown on the record's public address."
+    )
+
+    class Meta:
+        verbose_name = "publication event"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["artifact", "at"], name="publication_event_artifact")]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Publication events are never changed; record a new one instead.")
+        super().save(*args, **kwargs)

@@ -5,7 +5,7 @@ see (Artifact.objects.visible_to(AnonymousUser())). A restricted or draft record
 was never public never appears in any response, not even as an identifier.
 
 Deleted records (policy "transient"): a record that was public once and is not any more
-(withdrawn to researchers or staff, returned to draft, or deleted) is announced with a
+(withdrawn by a curator, restricted to researchers or staff, or deleted) is announced with a
 deleted header: its identifier, the moment it was withdrawn, and its set. Aggregators
 that copied it then drop their copy, which matters when a record is withdrawn because
 it exposed someone. Only identifiers that were already public are announced, so nothing

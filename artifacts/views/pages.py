@@ -2,6 +2,7 @@
 
 Every read goes through visible_to(request.user) (see artifacts.access): a restricted or
 draft record is indistinguishable from one that does not exist, in pages and in counts.
+A withdrawn record's address answers 410 with a tombstone instead (see artifacts.publication).
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_POST
 
-from artifacts import citations, exports
+from artifacts import citations, exports, publication
 from artifacts.access import sees_drafts, takes_originals
 from artifacts.choices import ArtifactType, CustodyEventType, RelationType
 from artifacts.custody import heads
@@ -266,6 +267,9 @@ def artifact_detail(request, accession):
             .get(accession_number=accession)
         )
     except Artifact.DoesNotExist:
+        withdrawal = publication.tombstone(accession, user)
+        if withdrawal is not None:
+            return render(request, "artifacts/withdrawn.html", {"withdrawal": withdrawal}, status=410)
         raise Http404("No artifact with that accession number is available.") from None
 
     photos = list(Photo.objects.visible_to(user).filter(artifact=artifact).defer("exif").order_by("position", "pk"))
@@ -308,6 +312,7 @@ def artifact_detail(request, accession):
         "languages": languages,
         # Staff-level viewers: the same test that reveals drafts reveals internal notes.
         "staff_view": sees_drafts(user),
+        "publication_banner": publication.staff_banner(artifact),
         "takes_originals": takes_originals(user),
     }
     return render(request, "artifacts/artifact_detail.html", context)
