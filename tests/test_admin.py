@@ -96,7 +96,14 @@ PHOTO_ROW = {"caption": "The phrase list, front", "credit": "Example News", "pos
 
 
 def artifact_add_data(client, **fields) -> dict:
-    return {**page_data(client.get(ARTIFACT_ADD)), **NEW_ARTIFACT, **fields}
+    """The add form for NEW_ARTIFACT's type (the add page first asks for the type), with the
+    blank rows it offers submitted as a browser would, untouched."""
+    response = client.get(ARTIFACT_ADD, {"artifact_type": NEW_ARTIFACT["artifact_type"]})
+    data = page_data(response)
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.extra_forms:
+            data.update(_form_data(form))
+    return {**data, **NEW_ARTIFACT, **fields}
 
 
 # --- adding an artifact with everything that comes with it -----------------------------

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from artifacts.admin import entry, shape
 from artifacts.admin.bag_action import export_as_bagit
-from artifacts.admin.common import EMPTY, HistoryAdmin, RemovesWrittenFiles, photo_preview
+from artifacts.admin.common import EMPTY, HistoryAdmin, RemovesWrittenFiles, SafeAutocomplete, photo_preview
 from artifacts.admin.custody import CustodyEventInline, save_custody_formset
 from artifacts.admin.imports import ImportMixin
 from artifacts.admin.photos import PhotoInline, save_photo_formset
+from artifacts.admin.review import PublicationAdminMixin
 from artifacts.custody import fixity
 from artifacts.forms import RelationForm
 from artifacts.models import (
@@ -102,7 +104,7 @@ class PersonalDatumInline(admin.TabularInline):
         return formset
 
 
-class SourceCitationInline(admin.TabularInline):
+class SourceCitationInline(SafeAutocomplete, admin.TabularInline):
     model = SourceCitation
     extra = 0
     autocomplete_fields = ["source"]
@@ -110,7 +112,7 @@ class SourceCitationInline(admin.TabularInline):
     verbose_name_plural = "sources reporting this artifact"
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(SafeAutocomplete, admin.TabularInline):
     model = Relation
     form = RelationForm
     fk_name = "from_artifact"
@@ -122,13 +124,13 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Artifact)
-class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
+class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, HistoryAdmin):
     list_display = [
         "thumbnail",
         "accession_number",
         "title",
         "artifact_type",
-        "status",
+        "status_badge",
         "access_level",
         "verification_status",
     ]
@@ -147,8 +149,13 @@ class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
         "created_at",
         "updated_at",
     ]
+    form = entry.ArtifactEntryForm
     fieldsets = [
-        ("Identification", {"fields": ["accession_number", "title", ("artifact_type", "item_count"), "languages"]}),
+        (
+            "Identification",
+            {"fields": ["accession_number", "title", ("artifact_type", "item_count"), "languages", "entry_type"]},
+        ),
+        ("Photos", {"fields": ["add_photos"]}),
         ("Physical description", {"fields": ["description", "materials", "dimensions", "condition"]}),
         (
             "Recovery",
@@ -180,6 +187,55 @@ class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
         CustodyEventInline,
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})}}
+
+    class Media:
+        # The form works without them: they reload for a new type, preview and check photos
+        # before the upload and move photos with buttons as well as by their position numbers.
+        js = ["js/admin-entry.js"]
+        css = {"all": ["css/admin-entry.css"]}
+
+    # --- the form shaped by the type (see shape.py) ---
+
+    def entry_type(self, request, obj=None) -> str | None:
+        """The type whose inlines the form shows: on a POST, the one the form was rendered
+        for (its formsets are the ones posted); otherwise the saved type, or the one chosen."""
+        saved = None
+        if obj is not None and obj.pk is not None:
+            # From the database: the instance may already carry a newly posted type.
+            saved = Artifact.objects.filter(pk=obj.pk).values_list("artifact_type", flat=True).first()
+        if request.method == "POST":
+            return (
+                shape.valid_type(request.POST.get("entry_type"))
+                or saved
+                or shape.valid_type(request.POST.get("artifact_type"))
+            )
+        return saved or shape.valid_type(request.GET.get("artifact_type"))
+
+    def get_inline_instances(self, request, obj=None):
+        artifact_type = self.entry_type(request, obj)
+        adding = obj is None or obj.pk is None
+        instances = []
+        for inline in super().get_inline_instances(request, obj):
+            if not shape.shown(inline, artifact_type, obj):
+                continue
+            if adding and shape.starts_with_a_row(inline.model, artifact_type):
+                inline.extra = 1  # this instance serves this request only
+            instances.append(inline)
+        return instances
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Posted too: a blank row is left out by comparing it with the initial it was shown with.
+        if obj is None or obj.pk is None:
+            initial = shape.starter_initial(inline.model, self.entry_type(request, obj))
+            if initial:
+                kwargs["initial"] = [initial]
+        return kwargs
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method != "POST" and not shape.valid_type(request.GET.get("artifact_type")):
+            return entry.choose_type_response(self, request)
+        return super().add_view(request, form_url, extra_context)
 
     def get_queryset(self, request):
         first_photos = Photo.objects.order_by("position", "pk").only(
@@ -227,6 +283,10 @@ class ArtifactAdmin(ImportMixin, RemovesWrittenFiles, HistoryAdmin):
             else "No fixity check yet.",
             url,
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        entry.store_added_photos(request, form)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Photo:
