@@ -110,7 +110,9 @@ COLUMNS = [
         "Who may see the record: public, researchers or staff.",
         lambda artifact, page_url: ACCESS_NAMES[artifact.access_level],
     ),
-    Column("publication_status", "published; or, seen by staff only: draft, ready for review, withdrawn.", _field("status")),
+    Column(
+        "publication_status", "published; or, seen by staff only: draft, ready for review, withdrawn.", _field("status")
+    ),
     Column("created_at", "When the record was added (ISO 8601, UTC).", _iso("created_at")),
     Column("updated_at", "When the record last changed (ISO 8601, UTC).", _iso("updated_at")),
 ]

@@ -233,9 +233,10 @@ class HeldFilesInput(HeldFileInput):
             )
         if not rows:
             return chooser
+        # One block, so that the admin's row layout puts the chooser under the list.
         return format_html(
-            '<div class="held-upload"><p>Held from your last attempt; ticked files will be saved with the record, '
-            "after them any you choose now:</p><ul>{}</ul></div>{}",
+            '<div class="held-files"><div class="held-upload"><p>Held from your last attempt; ticked files will be '
+            "saved with the record, after them any you choose now:</p><ul>{}</ul></div>{}</div>",
             format_html("".join(["{}"] * len(rows)), *rows),
             chooser,
         )

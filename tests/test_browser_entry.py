@@ -134,7 +134,8 @@ def enter_military_id(page, url: str, photo_paths: list[str]) -> int:
 def signed_in(browser, admin_site, **options):
     """A new context signed in as the curator; `errors` collects script errors and console
     errors (a script or style refused by the Content-Security-Policy shows there)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(**options)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -267,3 +268,42 @@ def test_without_scripts_the_type_is_chosen_by_a_link_and_photos_still_go_in_tog
     context.close()
     saved = shell_json(admin_site, POSITIONS % "Booklet entered without scripts")
     assert saved["photos"] == [[0, "first.jpg"], [1, "second.jpg"]]
+
+
+def test_an_invalid_date_with_two_photos_keeps_them_held_and_the_corrected_form_saves_all(
+    browser, admin_site, tmp_path
+):
+    """The issue's "done when", in a browser: nothing is chosen twice, at desktop and phone widths."""
+    from playwright.sync_api import expect
+
+    for width, height in ((1280, 900), (390, 844)):
+        title = f"Military ID entered with a wrong date at {width} px"
+        paths = []
+        for side in ("front", "back"):
+            path = tmp_path / f"{side}-{width}.jpg"
+            path.write_bytes(image_bytes(size=(640, 480), color=(width % 255, 40 if side == "front" else 140, 90)))
+            paths.append(str(path))
+        context, page, errors = signed_in(browser, admin_site, viewport={"width": width, "height": height})
+        page.goto(admin_site.url + "/admin/artifacts/artifact/add/?artifact_type=military_id")
+        page.fill("#id_title", title)
+        page.fill("#id_recovery_date", "Jan 2025")
+        page.locator("input[name=add_photos]").set_input_files(paths)
+        page.locator("input[name=_save]").first.click()
+        page.wait_for_load_state()
+
+        expect(page.locator(".errornote")).to_be_visible()
+        held = page.locator(".held-upload li")
+        expect(held).to_have_count(2)
+        expect(held.nth(0)).to_contain_text(f"front-{width}.jpg")
+        expect(held.nth(1).get_by_role("checkbox")).to_be_checked()
+        assert page.locator("#id_title").input_value() == title
+        page.screenshot(path=str(tmp_path / f"held-{width}.png"), full_page=True)
+
+        page.fill("#id_recovery_date", "2025-01")
+        page.locator("input[name=_save]").first.click()
+        page.wait_for_load_state()
+        assert "was added successfully" in page.content()
+        context.close()
+        saved = shell_json(admin_site, POSITIONS % title)
+        assert saved["photos"] == [[0, f"front-{width}.jpg"], [1, f"back-{width}.jpg"]]
+        assert errors == []

@@ -57,7 +57,9 @@ class ArtifactEntryForm(forms.ModelForm):
         label="Add photos",
         required=False,
         help_text=ADD_PHOTOS_HELP,
-        widget=held_uploads.HeldFilesInput(attrs={"accept": "image/jpeg,image/png,image/tiff,image/webp", **_metadata_attrs()}),
+        widget=held_uploads.HeldFilesInput(
+            attrs={"accept": "image/jpeg,image/png,image/tiff,image/webp", **_metadata_attrs()}
+        ),
     )
 
     # The type the form's inlines were rendered for: the posted formsets are that type's,

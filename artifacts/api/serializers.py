@@ -72,7 +72,9 @@ class ArtifactSummarySerializer(serializers.ModelSerializer):
     recovery_date_in_words = EDTFWordsField(source="recovery_date")
     has_photos = serializers.BooleanField(help_text="Whether there is at least one image you may see.")
     access_level = AccessNameField(help_text="Who may see the record: public, researchers or staff.")
-    publication_status = serializers.CharField(source="status", help_text="published; or, seen by staff only: draft, ready for review, withdrawn.")
+    publication_status = serializers.CharField(
+        source="status", help_text="published; or, seen by staff only: draft, ready for review, withdrawn."
+    )
 
     class Meta:
         model = Artifact
