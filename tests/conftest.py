@@ -1,6 +1,19 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property test runs the same examples on every run (a fixed seed per test), so a
+# failure in CI reproduces on any machine; no example database is kept between runs.
+# Function-scoped fixtures are fine: the examples that share one only read it.
+settings.register_profile(
+    "archive",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("archive")
 
 # Debian's Chromium, driven by Playwright; never a downloaded browser. No sandbox (tests
 # may run as root) and no background connections, which a closed network would refuse.

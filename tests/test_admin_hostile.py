@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils.http import urlencode
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifacts import held_uploads
@@ -31,13 +31,8 @@ pytestmark = pytest.mark.django_db
 
 # A handful of examples per form: there are two dozen forms, each example is a full admin
 # page fetched and posted, and the file must stay well under 90 seconds per database.
-ADMIN_HOSTILE = settings(
-    max_examples=20,
-    derandomize=True,  # the same examples on every run, so CI is reproducible
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# (derandomized, as every property test here: see conftest.py)
+ADMIN_HOSTILE = settings(max_examples=20)
 
 APPS = ("artifacts", "auth")
 PAGES = sorted(

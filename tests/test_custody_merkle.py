@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from artifacts.custody.checker import merkle
 
-REPRODUCIBLE = settings(derandomize=True, max_examples=150, deadline=None)
+REPRODUCIBLE = settings(max_examples=150)  # derandomized by the profile in conftest.py
 
 
 def hashed(count: int) -> list[bytes]:

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.utils.html import escape
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, VerificationStatus
@@ -30,15 +30,8 @@ from tests.factories import ArtifactFactory, make_photo
 
 pytestmark = pytest.mark.django_db
 
-# Function-scoped fixtures are fine here: the collection is only read, never changed, by
-# the examples that share it. No example database: the runs leave no files behind.
-HOSTILE = settings(
-    max_examples=100,
-    derandomize=True,  # the same examples on every run, so CI is reproducible
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# Derandomized, as every property test here (conftest.py): CI runs the same examples.
+HOSTILE = settings(max_examples=100)
 FEWER = settings(HOSTILE, max_examples=50)
 FILTERS = settings(HOSTILE, max_examples=60)  # every example pages through all the facets
 FEWEST = settings(HOSTILE, max_examples=30)  # the slowest pages: login (axes) and the admin

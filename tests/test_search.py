@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifacts.choices import AccessLevel
@@ -199,7 +199,7 @@ def test_hostile_queries_give_results_or_none_never_an_error(client, query):
         assert response.status_code == 200
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(st.text(max_size=80))
 def test_any_text_is_a_safe_query(query):
     list(rank(Artifact.objects.search(query), query).order_by("-search_rank")[:5])

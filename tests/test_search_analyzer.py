@@ -156,7 +156,7 @@ def test_both_backends_quote_every_token():
     assert PostgresBackend().expression(parse("a")).startswith("(")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=300))
 def test_any_input_parses_to_well_formed_expressions(raw):
     query = parse(raw)
