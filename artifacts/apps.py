@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArtifactsConfig(AppConfig):
@@ -9,3 +10,7 @@ class ArtifactsConfig(AppConfig):
     def ready(self):
         from artifacts import checks, signals  # noqa: F401  (registers checks, connects receivers)
         from artifacts.custody import signals as custody_signals  # noqa: F401
+        from artifacts.search.indexing import index_missing_after_migrate
+
+        # Search documents are derived data: the live indexer writes those a migration left out.
+        post_migrate.connect(index_missing_after_migrate, sender=self, dispatch_uid="artifacts.index_missing")

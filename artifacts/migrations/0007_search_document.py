@@ -2,42 +2,76 @@
 
 """The search document of each artifact, and each database's index over it.
 
-The database-specific part (PostgreSQL's generated tsvector and GIN index, SQLite's FTS5
-table and triggers) lives in artifacts.search.schema. Existing artifacts are indexed here
-with the analyzer as it stands; `manage.py rebuild_search_index` redoes it at any time.
-The old search_text column is emptied: nothing reads it any more.
+Frozen: the SQL is copied here as it was when this migration was written (the live
+version is artifacts.search.schema, which later migrations and `rebuild_search_index`
+use). Documents are not built here, since that needs the analyzer as it stands: after
+`migrate`, artifacts without a document are indexed by the live indexer
+(apps.ArtifactsConfig, search.indexing.index_missing). The old search_text column is
+emptied: nothing reads it any more.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from artifacts.search import schema
+TOKENS_FUNCTION = """
+CREATE OR REPLACE FUNCTION artifacts_search_tokens(tokens text, weight "char") RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT setweight(coalesce(string_agg('''' || token || ''':' || (position + 1), ' ')::tsvector, ''), weight)
+    FROM unnest(string_to_array(tokens, ' ')) WITH ORDINALITY AS t(token, position)
+    WHERE token NOT IN ('', '_')
+$$
+"""
+FTS_INSERT = (
+    "INSERT INTO artifacts_search_fts(rowid, title, body, description, notes) "
+    "VALUES (new.artifact_id, new.title, new.body, new.description, new.notes);"
+)
+FTS_DELETE = (
+    "INSERT INTO artifacts_search_fts(artifacts_search_fts, rowid, title, body, description, notes) "
+    "VALUES ('delete', old.artifact_id, old.title, old.body, old.description, old.notes);"
+)
+DROP_SQLITE_TRIGGERS = [f"DROP TRIGGER IF EXISTS artifacts_searchdocument_{suffix}" for suffix in ("ai", "ad", "au")]
+FORWARD = {
+    "postgresql": [
+        TOKENS_FUNCTION,
+        "ALTER TABLE artifacts_searchdocument ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ("
+        "artifacts_search_tokens(title, 'A') || artifacts_search_tokens(body, 'B') || "
+        "artifacts_search_tokens(description, 'C') || artifacts_search_tokens(notes, 'D')) STORED",
+        "CREATE INDEX IF NOT EXISTS artifacts_searchdocument_vector ON artifacts_searchdocument USING gin (vector)",
+    ],
+    "sqlite": [
+        """CREATE VIRTUAL TABLE IF NOT EXISTS artifacts_search_fts USING fts5(
+            title, body, description, notes, content='artifacts_searchdocument', content_rowid='artifact_id',
+            tokenize="unicode61 remove_diacritics 0 tokenchars '_'")""",
+        *DROP_SQLITE_TRIGGERS,
+        f"CREATE TRIGGER artifacts_searchdocument_ai AFTER INSERT ON artifacts_searchdocument BEGIN {FTS_INSERT} END",
+        f"CREATE TRIGGER artifacts_searchdocument_ad AFTER DELETE ON artifacts_searchdocument BEGIN {FTS_DELETE} END",
+        "CREATE TRIGGER artifacts_searchdocument_au AFTER UPDATE ON artifacts_searchdocument "
+        f"BEGIN {FTS_DELETE} {FTS_INSERT} END",
+    ],
+}
+REVERSE = {
+    "postgresql": [
+        "DROP INDEX IF EXISTS artifacts_searchdocument_vector",
+        "ALTER TABLE artifacts_searchdocument DROP COLUMN IF EXISTS vector",
+        'DROP FUNCTION IF EXISTS artifacts_search_tokens(text, "char")',
+    ],
+    "sqlite": [*DROP_SQLITE_TRIGGERS, "DROP TABLE IF EXISTS artifacts_search_fts"],
+}
 
 
 def create_index(apps, schema_editor):
-    for statement in schema.forward_statements(schema_editor.connection.vendor):
+    for statement in FORWARD[schema_editor.connection.vendor]:
         schema_editor.execute(statement, params=None)
 
 
 def drop_index(apps, schema_editor):
-    for statement in schema.reverse_statements(schema_editor.connection.vendor):
+    for statement in REVERSE[schema_editor.connection.vendor]:
         schema_editor.execute(statement, params=None)
 
 
-def index_existing(apps, schema_editor):
-    from artifacts.search.document import build_document
-
+def empty_search_text(apps, schema_editor):
     Artifact = apps.get_model("artifacts", "Artifact")
-    SearchDocument = apps.get_model("artifacts", "SearchDocument")
-    db = schema_editor.connection.alias
-    Artifact.objects.using(db).update(search_text="")
-    artifacts = (
-        Artifact.objects.using(db)
-        .select_related("object_details", "military_id")
-        .prefetch_related("texts", "phrases", "serial_numbers", "languages", "sources")
-    )
-    documents = [SearchDocument(artifact_id=a.pk, **build_document(a).as_dict()) for a in artifacts.iterator(500)]
-    SearchDocument.objects.using(db).bulk_create(documents, batch_size=500)
+    Artifact.objects.using(schema_editor.connection.alias).update(search_text="")
 
 
 class Migration(migrations.Migration):
@@ -72,5 +106,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, help_text="No longer used: the search index is the artifact's search document.", verbose_name='search text (unused)'),
         ),
         migrations.RunPython(create_index, drop_index),
-        migrations.RunPython(index_existing, migrations.RunPython.noop),
+        migrations.RunPython(empty_search_text, migrations.RunPython.noop),
     ]

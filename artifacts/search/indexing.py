@@ -71,6 +71,26 @@ def index_artifacts(artifact_ids: Iterable[int], *, using: str = "default", rewr
     return written
 
 
+def index_missing(*, using: str = "default") -> int:
+    """Index every artifact that has no search document: after `migrate` on a database
+    whose artifacts predate the index (migrations do not run the analyzer: they are
+    frozen, it is not). Returns how many were written."""
+    Artifact, _ = _models()
+    missing = Artifact.objects.using(using).filter(search_document__isnull=True).values_list("pk", flat=True)
+    return index_artifacts(list(missing.iterator()), using=using)
+
+
+def index_missing_after_migrate(*, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: only on a fully migrated database, where the live models
+    match the tables (not after `migrate artifacts 0006`, say)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    index_missing(using=using)
+
+
 def reindex_all(*, using: str = "default", progress=None) -> int:
     """Rebuild every document with the current analyzer, then the database's own index."""
     Artifact, SearchDocument = _models()
