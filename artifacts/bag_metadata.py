@@ -92,9 +92,21 @@ def _texts(artifact: Artifact) -> list[dict]:
 
 
 def _phrases(artifact: Artifact) -> list[dict]:
-    fields = ("position", "order_known", "original_text", "transliteration", "transliteration_script")
+    fields = (
+        "position",
+        "order_known",
+        "original_text",
+        "original_language",
+        "transliteration",
+        "transliteration_script",
+    )
     return [
-        {**{name: getattr(p, name) for name in fields}, "translation": p.translation, "source": p.translation_source}
+        {
+            **{name: getattr(p, name) for name in fields},
+            "translation": p.translation,
+            "translation_language": p.translation_language,
+            "source": p.translation_source,
+        }
         for p in artifact.phrases.order_by("position")
     ]
 
@@ -117,6 +129,7 @@ def _details(artifact: Artifact) -> dict:
             "calibre": gear.calibre,
             "country_of_manufacture": gear.country_of_manufacture,
             "markings": gear.markings,
+            "markings_language": gear.markings_language,
         }
     return details
 

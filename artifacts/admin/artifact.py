@@ -62,9 +62,11 @@ class PhraseInline(admin.TabularInline):
     fields = [
         "position",
         "original_text",
+        "original_language",
         "transliteration",
         "transliteration_script",
         "translation",
+        "translation_language",
         "translation_source",
     ]
     formfield_overrides = COMPACT_TEXT
@@ -80,7 +82,11 @@ class ObjectDetailsInline(admin.StackedInline):
     model = ObjectDetails
     max_num = 1
     extra = 0
-    fields = [("category", "manufacturer", "model"), ("calibre", "country_of_manufacture"), "markings"]
+    fields = [
+        ("category", "manufacturer", "model"),
+        ("calibre", "country_of_manufacture"),
+        ("markings", "markings_language"),
+    ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
 

@@ -242,9 +242,11 @@ class PhraseSerializer(serializers.ModelSerializer):
             "position",
             "order_known",
             "original_text",
+            "original_language",
             "transliteration",
             "transliteration_script",
             "translation",
+            "translation_language",
             "translation_source",
         ]
 
@@ -270,6 +272,7 @@ class ObjectDetailsSerializer(serializers.ModelSerializer):
             "calibre",
             "country_of_manufacture",
             "markings",
+            "markings_language",
         ]
 
 

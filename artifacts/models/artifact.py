@@ -14,6 +14,7 @@ from artifacts.choices import (
     PublicationStatus,
     VerificationStatus,
 )
+from artifacts.language_tags import validate_language_tag
 from artifacts.querysets import ArtifactQuerySet
 
 
@@ -47,7 +48,11 @@ class AccessionCounter(models.Model):
 
 class Language(models.Model):
     code = models.CharField(
-        "language code", max_length=12, unique=True, help_text="BCP 47 code, e.g. ko, ru, en, ko-Cyrl."
+        "language code",
+        max_length=12,
+        unique=True,
+        validators=[validate_language_tag],
+        help_text="BCP 47 code, e.g. ko, ru, en, ko-Cyrl.",
     )
     name = models.CharField("name", max_length=64, help_text="English name, e.g. Korean.")
 

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from artifacts.choices import AccessLevel, ObjectCategory, PersonalField
+from artifacts.language_tags import validate_language_tag
 from artifacts.models.artifact import Artifact
 from artifacts.querysets import PersonalDataQuerySet
 
@@ -51,6 +52,13 @@ class ObjectDetails(models.Model):
         "country of manufacture", max_length=100, blank=True, help_text="As reported or as marked."
     )
     markings = models.TextField("markings", blank=True, help_text="Stamps, proof marks, inscriptions.")
+    markings_language = models.CharField(
+        "language of the markings",
+        max_length=12,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text="BCP 47 code of the words marked, e.g. ko; empty for numbers and symbols alone.",
+    )
     history = HistoricalRecords()
 
     class Meta:

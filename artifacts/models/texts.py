@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from artifacts import edtf_dates
 from artifacts.choices import AttributionConfidence, Script, TextKind
+from artifacts.language_tags import validate_language_tag, with_script
 from artifacts.models.artifact import Artifact
 
 
@@ -28,7 +29,11 @@ class Text(models.Model):
         "original transcription", blank=True, help_text="Exactly as written; empty if not published."
     )
     original_language = models.CharField(
-        "language of the original", max_length=12, blank=True, help_text="BCP 47 code, e.g. ko."
+        "language of the original",
+        max_length=12,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text="BCP 47 code, e.g. ko.",
     )
     transliteration = models.TextField("transliteration", blank=True, help_text="If one is written or published.")
     transliteration_script = models.CharField(
@@ -36,7 +41,12 @@ class Text(models.Model):
     )
     translation = models.TextField("translation", blank=True, help_text="Quoted verbatim from its source.")
     translation_language = models.CharField(
-        "language of the translation", max_length=12, blank=True, default="en", help_text="BCP 47 code."
+        "language of the translation",
+        max_length=12,
+        blank=True,
+        default="en",
+        validators=[validate_language_tag],
+        help_text="BCP 47 code.",
     )
     translator = models.CharField(
         "translator", max_length=200, blank=True, help_text="Person or organisation that translated it."
@@ -69,6 +79,11 @@ class Text(models.Model):
     def date_written_in_words(self) -> str:
         return edtf_dates.in_words(self.date_written)
 
+    @property
+    def transliteration_lang(self) -> str:
+        """The `lang` of the transliteration: the original's language in its script."""
+        return with_script(self.original_language, self.transliteration_script)
+
 
 class Phrase(models.Model):
     artifact = models.ForeignKey(
@@ -83,11 +98,26 @@ class Phrase(models.Model):
         help_text="Untick when the position follows a source's order, not the order on the object.",
     )
     original_text = models.TextField("original text", blank=True, help_text="Empty if not published.")
+    original_language = models.CharField(
+        "language of the original",
+        max_length=12,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text="BCP 47 code, e.g. ko; empty if not known. Its transliteration is tagged with it too.",
+    )
     transliteration = models.TextField("transliteration", blank=True, help_text="Empty if not published.")
     transliteration_script = models.CharField(
         "transliteration script", max_length=4, choices=Script.choices, blank=True, help_text="Script used."
     )
     translation = models.TextField("translation", blank=True, help_text="Verbatim from its source.")
+    translation_language = models.CharField(
+        "language of the translation",
+        max_length=12,
+        blank=True,
+        default="en",
+        validators=[validate_language_tag],
+        help_text="BCP 47 code.",
+    )
     translation_source = models.CharField(
         "source of the translation", max_length=300, blank=True, help_text="Who translated or published it."
     )
@@ -100,3 +130,8 @@ class Phrase(models.Model):
 
     def __str__(self):
         return self.translation or self.original_text or f"Phrase {self.position}"
+
+    @property
+    def transliteration_lang(self) -> str:
+        """The `lang` of the transliteration: the original's language in its script."""
+        return with_script(self.original_language, self.transliteration_script)
