@@ -366,3 +366,15 @@ def test_detail_counts_revisions_of_the_record_and_its_children(client):
     html = client.get(artifact.get_absolute_url()).content.decode()
     # The artifact's creation (plus its search-text refreshes are not history), the text's creation and edit.
     assert "3 revisions recorded" in html
+
+
+def test_the_404_page_gives_an_accession_number_in_the_form_the_archive_issues(client, settings):
+    settings.ARCHIVE_ACCESSION_PREFIX = "KRS"
+    issued = ArtifactFactory().accession_number
+
+    page = client.get("/artifacts/KRS-1999-9999/")
+
+    assert page.status_code == 404
+    year = issued.split("-")[1]
+    assert issued.startswith(f"KRS-{year}-")
+    assert f"they look like KRS-{year}-0001." in page.content.decode()

@@ -5,7 +5,7 @@ history, search text rebuilt on every child save), hours on a busy server. So th
 does per chunk what the models' save() and signals do per object, in a few bulk queries:
 
 * accession numbers are reserved as a block under the counter's row lock (numbers are
-  never reused, exactly as AccessionCounter.next_accession_number guarantees);
+  never reused) by AccessionCounter.reserve, the one place numbers are issued;
 * the EDTF bounds and a serial number's normalised form are derived as save() derives them;
 * every object written gets its edit-history entry, with the change reason
   “import FILE” and the importing account, including the snapshot of the languages;
@@ -19,8 +19,6 @@ time through services.fill_photo_from_upload; the names of the files written are
 collected so that the caller can delete them if the transaction rolls back.
 """
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from artifacts import edtf_dates, services
@@ -51,22 +49,6 @@ REASON_LENGTH = 100  # history change reasons hold at most 100 characters
 
 class ImportChanged(Exception):
     """A file changed between the check and the write; the import stops and rolls back."""
-
-
-def reserve_accession_numbers(count: int) -> list[str]:
-    """`count` consecutive accession numbers, in the form AccessionCounter hands out one
-    at a time, reserved under the same row lock so a curator saving meanwhile gets the next."""
-    if not count:
-        return []
-    year = timezone.now().year
-    with transaction.atomic():
-        AccessionCounter.objects.get_or_create(year=year)
-        counter = AccessionCounter.objects.select_for_update().get(year=year)
-        first = counter.last_number + 1
-        counter.last_number += count
-        counter.save(update_fields=["last_number"])
-    prefix = getattr(settings, "ARCHIVE_ACCESSION_PREFIX", "BFA")
-    return [f"{prefix}-{year}-{number:04d}" for number in range(first, first + count)]
 
 
 def _history(model, objects, *, reason, user, update=False):
@@ -132,7 +114,7 @@ class Writer:
 
     def _artifacts(self, plans: list[RowPlan]) -> None:
         new = [plan.artifact for plan in plans if plan.is_new]
-        for artifact, number in zip(new, reserve_accession_numbers(len(new)), strict=True):
+        for artifact, number in zip(new, AccessionCounter.reserve(len(new)), strict=True):
             artifact.accession_number = number
             artifact.recovered_earliest, artifact.recovered_latest = edtf_dates.bounds(artifact.recovery_date)
         Artifact.objects.bulk_create(new)

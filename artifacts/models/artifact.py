@@ -33,17 +33,31 @@ class AccessionCounter(models.Model):
     def __str__(self):
         return f"{self.year}: {self.last_number}"
 
+    @staticmethod
+    def format(year: int, number: int) -> str:
+        """The one form of an accession number: PREFIX-YEAR-NNNN (ARCHIVE_ACCESSION_PREFIX)."""
+        prefix = getattr(settings, "ARCHIVE_ACCESSION_PREFIX", "BFA")
+        return f"{prefix}-{year}-{number:04d}"
+
     @classmethod
-    def next_accession_number(cls) -> str:
-        """Reserve the next number inside the caller's transaction (row-locked)."""
+    def reserve(cls, count: int) -> list[str]:
+        """Reserve `count` consecutive numbers of this year, inside the caller's transaction
+        and under the counter's row lock, so that concurrent savers and importers never
+        get the same number and no number is issued twice."""
+        if count < 1:
+            return []
         year = timezone.now().year
         with transaction.atomic():
             cls.objects.get_or_create(year=year)
             counter = cls.objects.select_for_update().get(year=year)
-            counter.last_number += 1
+            first = counter.last_number + 1
+            counter.last_number += count
             counter.save(update_fields=["last_number"])
-        prefix = getattr(settings, "ARCHIVE_ACCESSION_PREFIX", "BFA")
-        return f"{prefix}-{year}-{counter.last_number:04d}"
+        return [cls.format(year, number) for number in range(first, first + count)]
+
+    @classmethod
+    def next_accession_number(cls) -> str:
+        return cls.reserve(1)[0]
 
 
 class Language(models.Model):

@@ -19,6 +19,16 @@ def archive_name() -> str:
     return getattr(settings, "ARCHIVE_NAME", DEFAULT_ARCHIVE_NAME)
 
 
+@register.simple_tag
+def accession_example() -> str:
+    """An accession number in the form this archive issues (its prefix, this year)."""
+    from django.utils import timezone
+
+    from artifacts.models import AccessionCounter
+
+    return AccessionCounter.format(timezone.now().year, 1)
+
+
 @register.filter
 def or_not_published(value):
     """An empty field means the source did not publish it: say so, never guess."""
