@@ -112,9 +112,21 @@ def test_phrase_list_shows_ordered_phrases_and_how_many_are_published(client):
     html = html_of(client.get(artifact.get_absolute_url()))
     assert "3 of 23 phrases published." in html
     table = between(html, '<table class="phrases">', "</table>")
-    quoted = [html_lib.unescape(m) for m in re.findall(r"“([^”]+)”", table)]
+    quoted = [html_lib.unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r"“(.+?)”", table)]
     assert quoted == ["Resistance is futile.", "Surrender.", "You're all surrounded."]
-    assert table.count("not published") == 6  # no original, no transliteration for each
+    # Columns empty in every row are left out and said once, not "not published" six times.
+    assert "not published" not in table and "Original</th>" not in table and "Transliteration</th>" not in table
+    assert "Not published for any of them: the original wording or a transliteration." in html
+
+
+def test_a_phrase_column_with_any_value_is_shown_with_not_published_where_a_row_lacks_it(client):
+    artifact = ArtifactFactory(artifact_type="phrase_list")
+    PhraseFactory(artifact=artifact, position=1, original_text="항복하라", translation="Surrender!")
+    PhraseFactory(artifact=artifact, position=2, translation="Hands up!")
+    html = html_of(client.get(artifact.get_absolute_url()))
+    table = between(html, '<table class="phrases">', "</table>")
+    assert "Original</th>" in table and table.count("not published") == 1
+    assert "Not published for any of them: a transliteration or where a translation was published." in html
 
 
 def test_recovery_date_in_words_with_the_sources_own_words_and_place_precision(client):

@@ -226,6 +226,25 @@ def _related(artifact, user) -> list[dict]:
     return sorted(related, key=lambda item: (item["label"], item["artifact"].accession_number))
 
 
+PHRASE_PARTS = [
+    ("original_text", "the original wording"),
+    ("transliteration", "a transliteration"),
+    ("translation", "a translation"),
+    ("translation_source", "where a translation was published"),
+]
+
+
+def _phrase_columns(phrases) -> tuple[set[str], str]:
+    """The phrase table's columns that hold something, and one sentence for those that hold
+    nothing in any row, rather than "not published" repeated in every row."""
+    shown = {field for field, _ in PHRASE_PARTS if any(getattr(phrase, field) for phrase in phrases)}
+    missing = [label for field, label in PHRASE_PARTS if field not in shown]
+    if not phrases or not missing:
+        return shown, ""
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+    return shown, f"Not published for any of them: {listed}."
+
+
 def _phrase_note(artifact, published: int) -> str:
     noun = "phrase" if published == 1 else "phrases"
     if artifact.item_count:
@@ -277,6 +296,7 @@ def artifact_detail(request, accession):
     for photo in photos:
         photo.hidden = (artifact.graphic_content or photo.graphic_content) and not revealed
     phrases = list(artifact.phrases.all())
+    phrase_columns, phrase_missing = _phrase_columns(phrases)
     custody = list(
         artifact.custody_events.select_related("recorded_by", "corrects")
         .prefetch_related("corrections", "attachments")
@@ -300,6 +320,8 @@ def artifact_detail(request, accession):
         "texts": texts,
         "phrases": phrases,
         "phrase_note": _phrase_note(artifact, len(phrases)),
+        "phrase_columns": phrase_columns,
+        "phrase_missing": phrase_missing,
         "military_id": getattr(artifact, "military_id", None),
         "object_details": getattr(artifact, "object_details", None),
         "serial_numbers": list(artifact.serial_numbers.all()),

@@ -1,0 +1,78 @@
+"""The reading room against WCAG 2.1 AA and axe's landmark rules, at desktop and phone widths.
+
+Anonymous visitors, the demo collection (tests/browser_server.py): the home page, the
+catalog, a search, the record with the most phrases and the one with the most photos,
+the transparency page and a page that is not found. Besides WCAG 2.1 AA, axe's
+best-practice rules on landmarks run too: every landmark has a unique name, and all
+content sits in one.
+"""
+
+import json
+
+import pytest
+
+from tests.browser_server import archive_instance
+from tests.test_browser_admin_a11y import AXE, RUN_AXE, WCAG_21_AA, _format
+
+pytestmark = pytest.mark.browser
+
+LANDMARK_RULES = [
+    "landmark-unique",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "region",
+    "page-has-heading-one",
+]
+RECORDS = """
+import json
+from django.db.models import Count
+from artifacts.models import Artifact
+published = Artifact.objects.filter(status="published", access_level=0)
+phrases = published.annotate(n=Count("phrases")).order_by("-n", "pk").first()
+photos = published.annotate(n=Count("photos")).order_by("-n", "pk").first()
+print(json.dumps({"phrases": phrases.get_absolute_url(), "photos": photos.get_absolute_url()}))
+"""
+PAGES = {
+    "home": "/",
+    "catalog": "/artifacts/",
+    "search": "/artifacts/?q=surrender",
+    "record-phrases": "{phrases}",
+    "record-photos": "{photos}",
+    "transparency": "/transparency/",
+    "not-found": "/artifacts/BFA-1999-0001/",
+}
+RUN_RULES = """async (rules) => {
+    const results = await axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']});
+    return results.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+    }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def site():
+    with archive_instance() as instance:
+        result = instance.manage("shell", "-c", RECORDS)
+        assert result.returncode == 0, result.stderr
+        yield instance.url, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_public_page_has_no_violations(browser, site, tmp_path, name, width):
+    base, records = site
+    url = base + PAGES[name].format(**records)
+    # axe is injected as the test's own script, which the archive's CSP rightly refuses.
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        response = page.goto(url)
+        assert response is not None and response.status == (404 if name == "not-found" else 200)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(RUN_AXE, WCAG_21_AA) + page.evaluate(RUN_RULES, LANDMARK_RULES)
+        page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert violations == [], f"axe-core found violations on {name} at {width} px ({url}):\n{_format(violations)}"
