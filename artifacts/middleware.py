@@ -8,6 +8,8 @@ staff and account pages answer 400 with a plain explanation instead of failing.
 
 from django.http import HttpResponseBadRequest
 
+from artifacts.i18n import without_language
+
 GUARDED_PREFIXES = ("/admin/", "/accounts/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -26,7 +28,7 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(GUARDED_PREFIXES) and _has_nul(request):
+        if without_language(request.path).startswith(GUARDED_PREFIXES) and _has_nul(request):
             return HttpResponseBadRequest(
                 "The request contains a null character (\\0), which no field of this archive accepts.",
                 content_type="text/plain; charset=utf-8",

@@ -8,7 +8,16 @@ from django.urls import reverse
 from artifacts.models import Artifact
 
 
-class ArtifactSitemap(Sitemap):
+class LanguageVersions:
+    """Each address once per interface language, each entry listing the others (hreflang),
+    English as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArtifactSitemap(LanguageVersions, Sitemap):
     changefreq = "monthly"
     limit = 5000
 
@@ -23,7 +32,7 @@ class ArtifactSitemap(Sitemap):
         return artifact.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguageVersions, Sitemap):
     changefreq = "daily"
 
     def items(self):

@@ -1,8 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path, register_converter
 
-from artifacts import iiif
+from artifacts import i18n, iiif
 from artifacts.custody import views as custody
 from artifacts.oai import views as oai
 from artifacts.sitemaps import SITEMAPS
@@ -25,13 +26,22 @@ class AccessionConverter:
 
 register_converter(AccessionConverter, "accession")
 
-urlpatterns = [
+# Pages people read, in each interface language: /…, /uk/…, /ko/… (artifacts/i18n.py).
+urlpatterns = i18n_patterns(
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
-    re_path(r"^artifacts\.(?P<download>csv|json)$", pages.catalog, name="catalog-download"),
     path("artifacts/<accession:accession>/", pages.artifact_detail, name="artifact-detail"),
-    path("artifacts/<accession:accession>/custody.json", custody.custody_record, name="custody-record"),
     path("transparency/", custody.page, name="transparency"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+# What programs read, and files: one address each, always in English.
+urlpatterns += [
+    path("language/", i18n.choose_language, name="set-language"),
+    re_path(r"^artifacts\.(?P<download>csv|json)$", pages.catalog, name="catalog-download"),
+    path("artifacts/<accession:accession>/custody.json", custody.custody_record, name="custody-record"),
     path("transparency/heads/latest.json", custody.latest_head, name="transparency-latest"),
     path("transparency/heads.json", custody.head_list, name="transparency-heads"),
     path("transparency/heads/<int:number>.json", custody.head_detail, name="transparency-head"),
@@ -48,8 +58,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", pages.robots_txt, name="robots-txt"),
     path("api/", include("artifacts.api.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
 ]
 
 handler400 = "artifacts.views.pages.bad_request"

@@ -402,6 +402,7 @@ URL_KINDS = {
     "sitemap": (Probe("public-only", lambda world, _: reverse("sitemap"), expect_sitemap),),
     "robots-txt": (Probe("robots", lambda world, _: reverse("robots-txt"), expect_robots),),
     "graphic-preference": (Probe("get", lambda world, _: reverse("graphic-preference"), expect_post_only),),
+    "set-language": (Probe("get", lambda world, _: reverse("set-language"), expect_post_only),),
     "transparency": (Probe("page", lambda world, _: reverse("transparency"), expect_no_records),),
     "transparency-latest": (Probe("head", lambda world, _: reverse("transparency-latest"), expect_log_answer),),
     "transparency-heads": (Probe("list", lambda world, _: reverse("transparency-heads"), expect_log_answer),),

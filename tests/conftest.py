@@ -76,3 +76,14 @@ def signing_key(settings, tmp_path):
     signing.make_key_file(path)
     settings.ARCHIVE_SIGNING_KEY_FILE = str(path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to /uk/… activates Ukrainian for
+    the thread, which would otherwise leak into the next test's reverse() and rendering."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
