@@ -86,16 +86,19 @@ def test_the_transliteration_and_translation_say_their_language(browser, site):
     page.close()
 
 
-def test_a_page_without_korean_fetches_no_font(browser, site):
+def test_a_page_without_korean_fetches_only_the_slices_of_the_switchers_korean(browser, site):
+    """The language switcher on every page names Korean in Korean (한국어): those three
+    syllables cost two slices of about 8 KB each; nothing else is fetched."""
     instance, _ = site
     page = browser.new_page()
     fetched = fonts_fetched(page)
     page.goto(instance.url + "/")
-    page.evaluate("document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     page.goto(instance.url + "/artifacts/?q=rifle")
-    page.evaluate("document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     page.close()
-    assert fetched == []
+    slices = {re.search(r"noto-sans-kr-(\d+)-\d+-normal\.woff2$", url).group(1) for url in fetched}
+    assert slices <= {"117", "118"}, fetched  # 국 is in slice 117, 한 and 어 in 118
 
 
 def test_this_machine_has_no_korean_system_font(browser):
@@ -106,3 +109,22 @@ def test_this_machine_has_no_korean_system_font(browser):
     page.close()
     assert all(not f["isCustomFont"] for f in fonts)
     assert all("KR" not in f["familyName"] and "CJK" not in f["familyName"] for f in fonts), fonts
+
+
+def test_the_korean_interface_is_drawn_with_the_web_font_in_both_stacks(browser, site):
+    """Labels, buttons and headings (the sans-serif stack) as well as running text (the
+    serif stack): a system font earlier in a stack must not draw Hangul as boxes."""
+    instance, _ = site
+    page = browser.new_page()
+    page.goto(instance.url + "/ko/artifacts/")
+    page.wait_for_function("document.fonts.check('16px \"Noto Sans KR\"', '목록 검색 로그인 홈 유형')")
+    page.wait_for_load_state("networkidle")
+    for selector in ("h1", ".site-nav a", ".big-search label", ".big-search button", ".facets h2", ".sentence"):
+        text = page.locator(selector).first.text_content()
+        hangul = sum(1 for char in text if "\uac00" <= char <= "\ud7a3")
+        fonts = drawn_with(page, selector)
+        web_font = [f for f in fonts if f["familyName"].startswith("Noto Sans KR") and f["isCustomFont"]]
+        # Every Hangul syllable is drawn by the web font (whose faces hold nothing else);
+        # digits and Latin letters are left to the system's fonts.
+        assert hangul and sum(f["glyphCount"] for f in web_font) == hangul, (selector, text, fonts)
+    page.close()
