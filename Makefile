@@ -13,13 +13,15 @@ INSTALLED := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# tests/test_translations.py runs makemessages with the same options.
+MESSAGES_OPTIONS := -l uk -l ko --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'static/*'
 CHROMIUM := /usr/bin/chromium
 
 # These targets are for a developer's machine: debug mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate demo serve test lint collectstatic clean
+.PHONY: help run migrate demo serve test lint collectstatic messages clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,6 +71,10 @@ endif
 ifeq ($(wildcard $(CHROMIUM)),)
 	@echo "NOTE: browser tests were NOT run: $(CHROMIUM) is missing (sudo apt-get install chromium)."
 endif
+
+messages: $(INSTALLED) ## Update the Ukrainian and Korean catalogs from the code, then compile them (needs GNU gettext)
+	$(PY) manage.py makemessages $(MESSAGES_OPTIONS)
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 lint: $(INSTALLED) ## Check the code with ruff
 	$(VENV)/bin/ruff check .

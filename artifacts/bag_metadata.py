@@ -8,6 +8,7 @@ did not publish it, never that it is unknown to the archive.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from artifacts.access import sees_drafts, takes_originals, viewer_level
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
@@ -172,6 +173,8 @@ def _sources(artifact: Artifact) -> list[dict]:
     ]
 
 
+# A bag is exchanged with other systems: its labels are English, whoever exports it.
+@translation.override("en")
 def artifact_document(artifact: Artifact, photos: list[Photo], user=None, base_url: str = "") -> dict:
     """The record of `artifact` with `photos` (already filtered by visible_to(user))."""
     user = user or AnonymousUser()
@@ -221,7 +224,7 @@ def artifact_document(artifact: Artifact, photos: list[Photo], user=None, base_u
         "photos": [_photo(photo, include_originals) for photo in photos],
         "created_at": artifact.created_at.isoformat(),
         "updated_at": artifact.updated_at.isoformat(),
-        "exported_for_access_level": viewer_level(user).label,
+        "exported_for_access_level": str(viewer_level(user).label),
     }
     if sees_drafts(user):
         document["internal_notes"] = artifact.internal_notes

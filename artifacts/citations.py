@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import override
 
 from artifacts import edtf_dates
 from artifacts.choices import ArtifactType
@@ -57,8 +58,11 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 
 
 def _words(value: str) -> str:
+    """The date in English words whatever the reader's language: the citation formats
+    here are English (Chicago, BibTeX, CSL-JSON), and chicago_date rewrites English."""
     try:
-        return edtf_dates.in_words(value)
+        with override("en"):
+            return edtf_dates.in_words(value)
     except (ValidationError, ValueError, IndexError):
         return value  # shown as stored rather than failing a whole page or export
 

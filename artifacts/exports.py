@@ -19,9 +19,12 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.formats import number_format
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.access import viewer_level
 from artifacts.choices import AccessLevel
@@ -39,8 +42,8 @@ ACCESS_NAMES = {level.value: level.name.lower() for level in AccessLevel}
 
 @dataclass(frozen=True)
 class Column:
-    name: str
-    description: str
+    name: str  # the CSV header and JSON key: English in every interface language
+    description: str  # lazy: shown on the API page in the reader's language
     value: Callable  # (artifact, page_url) -> cell value; page_url(accession) is the record's address
 
 
@@ -52,7 +55,9 @@ def _field(name: str) -> Callable:
 
 
 def _display(name: str) -> Callable:
-    labels = {value: str(label) for value, label in Artifact._meta.get_field(name).flatchoices}
+    # A download's values are the same in every interface language: labels in English.
+    with translation.override("en"):
+        labels = {value: str(label) for value, label in Artifact._meta.get_field(name).flatchoices}
     return lambda artifact, page_url: labels.get(getattr(artifact, name), getattr(artifact, name))
 
 
@@ -69,52 +74,56 @@ def _languages(artifact, page_url):
 
 
 COLUMNS = [
-    Column("accession_number", "Permanent identifier, e.g. BFA-2026-0001.", _field("accession_number")),
-    Column("url", "Address of the record's page.", lambda artifact, page_url: page_url(artifact.accession_number)),
-    Column("title", "Short descriptive title.", _field("title")),
-    Column("type", "Type code, e.g. phrase_list, weapon.", _field("artifact_type")),
-    Column("type_label", "Type in words, e.g. Phrase list.", _display("artifact_type")),
-    Column("description", "What the object is and what it shows.", _field("description")),
-    Column("materials", "e.g. paper, ink, steel.", _field("materials")),
-    Column("dimensions", "As measured, with units.", _field("dimensions")),
-    Column("condition", "Physical condition.", _field("condition")),
-    Column("item_count", "Number of items in a lot or list; empty if not stated.", _field("item_count")),
-    Column("languages", "Languages written on the object: BCP 47 codes separated by “; ”.", _languages),
-    Column("recovery_date", "Recovery date in EDTF, e.g. 2024-12/2025-01 or 2025-01~.", _field("recovery_date")),
+    Column("accession_number", _("Permanent identifier, e.g. BFA-2026-0001."), _field("accession_number")),
+    Column("url", _("Address of the record's page."), lambda artifact, page_url: page_url(artifact.accession_number)),
+    Column("title", _("Short descriptive title."), _field("title")),
+    Column("type", _("Type code, e.g. phrase_list, weapon."), _field("artifact_type")),
+    Column("type_label", _("Type in words, e.g. Phrase list."), _display("artifact_type")),
+    Column("description", _("What the object is and what it shows."), _field("description")),
+    Column("materials", _("e.g. paper, ink, steel."), _field("materials")),
+    Column("dimensions", _("As measured, with units."), _field("dimensions")),
+    Column("condition", _("Physical condition."), _field("condition")),
+    Column("item_count", _("Number of items in a lot or list; empty if not stated."), _field("item_count")),
+    Column("languages", _("Languages written on the object: BCP 47 codes separated by “; ”."), _languages),
+    Column("recovery_date", _("Recovery date in EDTF, e.g. 2024-12/2025-01 or 2025-01~."), _field("recovery_date")),
     Column(
         "recovery_date_in_words",
-        "The same in words, e.g. December 2024 – January 2025.",
+        _("The same in words, e.g. December 2024 – January 2025."),
         lambda artifact, page_url: edtf_in_words(artifact.recovery_date),
     ),
-    Column("recovered_earliest", "Earliest day the recovery date can mean (ISO 8601).", _iso("recovered_earliest")),
-    Column("recovered_latest", "Latest day the recovery date can mean (ISO 8601).", _iso("recovered_latest")),
-    Column("recovery_date_as_reported", "The source's own words for the date.", _field("recovery_date_as_reported")),
-    Column("recovery_place", "Where it was recovered, only as precise as the source.", _field("recovery_place")),
+    Column("recovered_earliest", _("Earliest day the recovery date can mean (ISO 8601)."), _iso("recovered_earliest")),
+    Column("recovered_latest", _("Latest day the recovery date can mean (ISO 8601)."), _iso("recovered_latest")),
+    Column("recovery_date_as_reported", _("The source's own words for the date."), _field("recovery_date_as_reported")),
+    Column("recovery_place", _("Where it was recovered, only as precise as the source."), _field("recovery_place")),
     Column(
         "recovery_place_precision",
-        "exact, locality, district, region, country or unknown.",
+        _("exact, locality, district, region, country or unknown."),
         _field("recovery_place_precision"),
     ),
-    Column("recovery_circumstances", "How and from whom it was recovered.", _field("recovery_circumstances")),
-    Column("recovering_unit", "Who recovered it.", _field("recovering_unit")),
-    Column("current_custodian", "Who holds the object now, as far as known.", _field("current_custodian")),
-    Column("provenance", "History of ownership and custody, in prose.", _field("provenance")),
-    Column("verification_status", "unverified, consistent, verified or disputed.", _field("verification_status")),
-    Column("verification_status_label", "The same in words.", _display("verification_status")),
-    Column("verification_assessed_by", "Who made the verification assessment.", _field("verification_assessed_by")),
-    Column("verification_statement", "Why the status was given, on what evidence.", _field("verification_statement")),
-    Column("graphic_content", "true when images of it may be distressing.", _field("graphic_content")),
-    Column("has_photos", "true when there is at least one image you may see.", _field("has_photos")),
+    Column("recovery_circumstances", _("How and from whom it was recovered."), _field("recovery_circumstances")),
+    Column("recovering_unit", _("Who recovered it."), _field("recovering_unit")),
+    Column("current_custodian", _("Who holds the object now, as far as known."), _field("current_custodian")),
+    Column("provenance", _("History of ownership and custody, in prose."), _field("provenance")),
+    Column("verification_status", _("unverified, consistent, verified or disputed."), _field("verification_status")),
+    Column("verification_status_label", _("The same in words."), _display("verification_status")),
+    Column("verification_assessed_by", _("Who made the verification assessment."), _field("verification_assessed_by")),
+    Column(
+        "verification_statement", _("Why the status was given, on what evidence."), _field("verification_statement")
+    ),
+    Column("graphic_content", _("true when images of it may be distressing."), _field("graphic_content")),
+    Column("has_photos", _("true when there is at least one image you may see."), _field("has_photos")),
     Column(
         "access_level",
-        "Who may see the record: public, researchers or staff.",
+        _("Who may see the record: public, researchers or staff."),
         lambda artifact, page_url: ACCESS_NAMES[artifact.access_level],
     ),
     Column(
-        "publication_status", "published; or, seen by staff only: draft, ready for review, withdrawn.", _field("status")
+        "publication_status",
+        _("published; or, seen by staff only: draft, ready for review, withdrawn."),
+        _field("status"),
     ),
-    Column("created_at", "When the record was added (ISO 8601, UTC).", _iso("created_at")),
-    Column("updated_at", "When the record last changed (ISO 8601, UTC).", _iso("updated_at")),
+    Column("created_at", _("When the record was added (ISO 8601, UTC)."), _iso("created_at")),
+    Column("updated_at", _("When the record last changed (ISO 8601, UTC)."), _iso("updated_at")),
 ]
 # Read from the database for a download; the rest (internal notes above all) never is.
 FIELDS = [
@@ -209,9 +218,9 @@ def download(request, queryset, fmt: str) -> StreamingHttpResponse:
 def refused(errors: list[str]) -> HttpResponse:
     """A download whose filters do not validate: say which, rather than send a different
     (unfiltered) result set than was asked for."""
-    lines = ["This download was not made: some filters in its address could not be applied.", ""]
+    lines = [gettext("This download was not made: some filters in its address could not be applied."), ""]
     lines += [f"- {error}" for error in errors]
-    lines += ["", "Correct or remove them and try again; the catalog page shows the same problems."]
+    lines += ["", gettext("Correct or remove them and try again; the catalog page shows the same problems.")]
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -223,8 +232,13 @@ def links(request, form, total) -> dict:
     for name in (*PAGE_ONLY_PARAMETERS, *form.errors):
         query.pop(name, None)
     base = reverse("catalog")
-    label = getattr(total, "label", None) or f"{int(total):,}"
-    links = {"what": "this result" if int(total) == 1 else f"these {label} results"}
+    count = int(total)
+    label = getattr(total, "label", None) or number_format(count, force_grouping=True)
+    if count == 1:
+        what = gettext("this result")
+    else:
+        what = ngettext("these %(count)s results", "these %(count)s results", count) % {"count": label}
+    links = {"what": what}
     for fmt in FORMATS:
         query["format"] = fmt
         links[fmt] = f"{base}?{query.urlencode()}"
@@ -233,5 +247,7 @@ def links(request, form, total) -> dict:
 
 def notice_for(fmt: str | None) -> str | None:
     if fmt and fmt not in FORMATS:
-        return f"“{fmt[:20]}” is not a download format: use csv or json. Showing the page instead."
+        return gettext("“%(format)s” is not a download format: use csv or json. Showing the page instead.") % {
+            "format": fmt[:20]
+        }
     return None

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import paging
 from artifacts.choices import ArtifactType, VerificationStatus
@@ -36,7 +40,8 @@ class FacetValue:
 
     @property
     def count_label(self) -> str:
-        return f"~{self.count:,}" if self.approximate else f"{self.count:,}"
+        count = number_format(self.count, force_grouping=True)
+        return f"~{count}" if self.approximate else count
 
 
 @dataclass
@@ -54,10 +59,10 @@ class Facet:
 
 # (URL parameter, model field or annotation, heading, fixed vocabulary or None)
 FACETS = [
-    ("type", "artifact_type", "Type", ArtifactType.choices),
-    ("verification", "verification_status", "Verification", VerificationStatus.choices),
-    ("place", "recovery_place", "Place of recovery", None),
-    ("unit", "recovering_unit", "Recovered by", None),
+    ("type", "artifact_type", _("Type"), ArtifactType.choices),
+    ("verification", "verification_status", _("Verification"), VerificationStatus.choices),
+    ("place", "recovery_place", _("Place of recovery"), None),
+    ("unit", "recovering_unit", _("Recovered by"), None),
 ]
 
 
@@ -194,7 +199,7 @@ def build_facets(filterset, data, total=None) -> list[Facet]:
     else:
         counts, approximate = _photo_counts(sample, filterset, "photos" in selected)
     chosen = data.get("photos", "")
-    photos = Facet("photos", "Photos", single=True)
+    photos = Facet("photos", gettext("Photos"), single=True)
     photos.values = [
         FacetValue(value, text, counts[value == "yes"], value == chosen, approximate) for value, text in PHOTO_CHOICES
     ]
@@ -209,51 +214,63 @@ class ActiveFilter:
 
 
 def _or(values) -> str:
-    values = list(values)
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    """“a, b or c”, in the reader's language (Django's own catalog has the comma and “or”)."""
+    return get_text_list([str(value) for value in values])
 
 
 def _quoted(values) -> list[str]:
-    return [f"“{v}”" for v in values]
+    return [gettext("“%(value)s”") % {"value": v} for v in values]
 
 
 def describe(count, cleaned: dict, data, sort_label: str) -> str:
     """One sentence saying how many artifacts match what, and in which order, e.g.
     “12 artifacts match “surrender”, of type Phrase list, sorted by accession number.”
-    `count` is a number or a paging.Total (“about 12,300 artifacts match …”)."""
+    `count` is a number or a paging.Total (“about 12,300 artifacts match …”).
+
+    Each part is translated whole (the subject, each criterion, the frame that joins them),
+    so a language can reorder them; the verb agrees with the count through ngettext."""
     label = getattr(count, "label", None)
     count = int(count)
-    noun = "artifact" if count == 1 else "artifacts"
-    subject = f"{label or format(count, ',')} {noun}" if count else "No artifacts"
+    if count:
+        number = label or number_format(count, force_grouping=True)
+        subject = ngettext("%(count)s artifact", "%(count)s artifacts", count) % {"count": number}
+    else:
+        subject = gettext("No artifacts")
     clauses = []
     query = (cleaned.get("q") or "").strip()
     if query:
         shown = query if len(query) <= QUERY_SHOWN else query[:QUERY_SHOWN] + "…"
-        clauses.append(("matches" if count == 1 else "match") + f" “{shown}”")
+        clauses.append(ngettext("matches “%(query)s”", "match “%(query)s”", count) % {"query": shown})
     labels = dict(ArtifactType.choices)
     if cleaned.get("type"):
-        clauses.append("of type " + _or(labels[v] for v in cleaned["type"]))
+        clauses.append(gettext("of type %(types)s") % {"types": _or(labels[v] for v in cleaned["type"])})
     labels = dict(VerificationStatus.choices)
     if cleaned.get("verification"):
-        clauses.append("with verification status " + _or(labels[v] for v in cleaned["verification"]))
+        statuses = _or(labels[v] for v in cleaned["verification"])
+        clauses.append(gettext("with verification status %(statuses)s") % {"statuses": statuses})
     if cleaned.get("place"):
-        clauses.append("recovered in " + _or(_quoted(cleaned["place"])))
+        clauses.append(gettext("recovered in %(places)s") % {"places": _or(_quoted(cleaned["place"]))})
     if cleaned.get("unit"):
-        clauses.append("recovered by " + _or(_quoted(cleaned["unit"])))
+        clauses.append(gettext("recovered by %(units)s") % {"units": _or(_quoted(cleaned["unit"]))})
     start = cleaned.get("recovered_from") and data.get("recovered_from", "").strip()
     end = cleaned.get("recovered_to") and data.get("recovered_to", "").strip()
     if start and end:
-        clauses.append(f"possibly recovered between {start} and {end}")
+        clauses.append(gettext("possibly recovered between %(start)s and %(end)s") % {"start": start, "end": end})
     elif start:
-        clauses.append(f"possibly recovered in or after {start}")
+        clauses.append(gettext("possibly recovered in or after %(start)s") % {"start": start})
     elif end:
-        clauses.append(f"possibly recovered in or before {end}")
+        clauses.append(gettext("possibly recovered in or before %(end)s") % {"end": end})
     if cleaned.get("photos"):
-        clauses.append("with photos" if cleaned["photos"] == "yes" else "without photos")
+        clauses.append(gettext("with photos") if cleaned["photos"] == "yes" else gettext("without photos"))
     if not clauses:
-        clauses.append("in the archive")
+        clauses.append(gettext("in the archive"))
+    sentence = gettext("%(subject)s %(criteria)s, sorted by %(sort)s.") % {
+        "subject": subject,
+        "criteria": ", ".join(clauses),
+        "sort": sort_label,
+    }
     # An estimate begins the sentence with “about”: capitalised, as any sentence is.
-    return f"{subject[0].upper()}{subject[1:]} {', '.join(clauses)}, sorted by {sort_label}."
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _url_without(data, param, value=None) -> str:
@@ -267,18 +284,24 @@ def _url_without(data, param, value=None) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def _label_value(label, value) -> str:
+    return pgettext("a label and its value", "%(label)s: %(value)s") % {"label": label, "value": value}
+
+
 def active_filters(cleaned: dict, data) -> list[ActiveFilter]:
     """Each applied criterion with a link that removes just that one."""
     active = []
     if (cleaned.get("q") or "").strip():
-        active.append(ActiveFilter(f"Search: “{cleaned['q'].strip()}”", _url_without(data, "q")))
+        search = gettext("Search: “%(query)s”") % {"query": cleaned["q"].strip()}
+        active.append(ActiveFilter(search, _url_without(data, "q")))
     for param, _field, label, choices in FACETS:
         names = dict(choices or [])
         for value in cleaned.get(param) or []:
-            active.append(ActiveFilter(f"{label}: {names.get(value, value)}", _url_without(data, param, value)))
-    for param, label in (("recovered_from", "Recovered from"), ("recovered_to", "Recovered to")):
+            text = _label_value(label, names.get(value, value))
+            active.append(ActiveFilter(text, _url_without(data, param, value)))
+    for param, label in (("recovered_from", gettext("Recovered from")), ("recovered_to", gettext("Recovered to"))):
         if cleaned.get(param):
-            active.append(ActiveFilter(f"{label}: {data.get(param, '').strip()}", _url_without(data, param)))
+            active.append(ActiveFilter(_label_value(label, data.get(param, "").strip()), _url_without(data, param)))
     if cleaned.get("photos"):
-        active.append(ActiveFilter(dict(PHOTO_CHOICES)[cleaned["photos"]], _url_without(data, "photos")))
+        active.append(ActiveFilter(str(dict(PHOTO_CHOICES)[cleaned["photos"]]), _url_without(data, "photos")))
     return active

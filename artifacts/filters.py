@@ -13,6 +13,8 @@ import re
 import django_filters
 from django import forms
 from django.db.models import F, OrderBy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import search
 from artifacts.choices import ArtifactType, VerificationStatus
@@ -23,22 +25,23 @@ MAX_FREE_VALUE_LENGTH = 200
 # Sort keys as they appear in the URL → (label for the sentence, ORDER BY).
 # "relevance" orders by the search rank (see order_for); ties, and the records of a
 # search that ranks nothing (only exclusions), follow accession order.
+# The labels end the sentence above the results (“…, sorted by accession number.”).
 SORTS = {
-    "relevance": ("relevance", ("accession_number",)),
-    "accession": ("accession number", ("accession_number",)),
+    "relevance": (pgettext_lazy("catalog sentence: sorted by …", "relevance"), ("accession_number",)),
+    "accession": (pgettext_lazy("catalog sentence: sorted by …", "accession number"), ("accession_number",)),
     "recovered": (
-        "recovery date, earliest first",
+        pgettext_lazy("catalog sentence: sorted by …", "recovery date, earliest first"),
         (F("recovered_earliest").asc(nulls_last=True), F("recovered_latest").asc(nulls_last=True), "accession_number"),
     ),
-    "added": ("date added, newest first", ("-created_at", "-pk")),
+    "added": (pgettext_lazy("catalog sentence: sorted by …", "date added, newest first"), ("-created_at", "-pk")),
 }
 SORT_CHOICES = [
-    ("relevance", "Relevance"),
-    ("accession", "Accession number"),
-    ("recovered", "Recovery date"),
-    ("added", "Recently added"),
+    ("relevance", _("Relevance")),
+    ("accession", _("Accession number")),
+    ("recovered", _("Recovery date")),
+    ("added", _("Recently added")),
 ]
-PHOTO_CHOICES = [("yes", "With photos"), ("no", "Without photos")]
+PHOTO_CHOICES = [("yes", _("With photos")), ("no", _("Without photos"))]
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -66,7 +69,7 @@ class PeriodField(forms.CharField):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault(
             "widget",
-            forms.TextInput(attrs={"placeholder": "e.g. 2024 or 2024-12-31", "size": 12, "inputmode": "numeric"}),
+            forms.TextInput(attrs={"placeholder": _("e.g. 2024 or 2024-12-31"), "size": 12, "inputmode": "numeric"}),
         )
         super().__init__(**kwargs)
 
@@ -78,7 +81,7 @@ class PeriodField(forms.CharField):
             return parse_period(value)
         except ValueError:
             raise forms.ValidationError(
-                "“%(value)s” is not a date: give a year (2024), a month (2024-12) or a day (2024-12-31).",
+                gettext("“%(value)s” is not a date: give a year (2024), a month (2024-12) or a day (2024-12-31)."),
                 params={"value": value},
                 code="invalid_period",
             ) from None
@@ -95,12 +98,16 @@ class FreeValuesField(forms.MultipleChoiceField):
     def validate(self, value):
         super().validate(value)
         if len(value) > MAX_FREE_VALUES:
-            raise forms.ValidationError(f"Choose at most {MAX_FREE_VALUES} values.", code="too_many")
+            raise forms.ValidationError(
+                ngettext("Choose at most %(limit)d value.", "Choose at most %(limit)d values.", MAX_FREE_VALUES),
+                params={"limit": MAX_FREE_VALUES},
+                code="too_many",
+            )
         if any(len(v) > MAX_FREE_VALUE_LENGTH for v in value):
-            raise forms.ValidationError("That value is too long to be a place or unit name.", code="too_long")
+            raise forms.ValidationError(gettext("That value is too long to be a place or unit name."), code="too_long")
         if any("\x00" in v for v in value):
             # No name holds one, and PostgreSQL refuses a NUL in a query parameter.
-            raise forms.ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
+            raise forms.ValidationError(gettext("Null characters are not allowed."), code="null_characters_not_allowed")
 
 
 class FreeValuesFilter(django_filters.MultipleChoiceFilter):
@@ -116,7 +123,7 @@ class CatalogForm(forms.Form):
         data = super().clean()
         start, end = data.get("recovered_from"), data.get("recovered_to")
         if start and end and start[0] > end[1]:
-            self.add_error("recovered_to", "The end of the recovery period is before its start.")
+            self.add_error("recovered_to", gettext("The end of the recovery period is before its start."))
         return data
 
 
@@ -129,36 +136,36 @@ class ArtifactFilter(django_filters.FilterSet):
     annotated with with_photo_flags(user)."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=pgettext_lazy("catalog filter", "Search"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words, phrases in quotes, serial numbers"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words, phrases in quotes, serial numbers")}),
     )
     type = django_filters.MultipleChoiceFilter(
-        label="Type",
+        label=_("Type"),
         field_name="artifact_type",
         choices=ArtifactType.choices,
         method=_in,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "“%(value)s” is not a type of artifact in this archive."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a type of artifact in this archive.")},
     )
     verification = django_filters.MultipleChoiceFilter(
-        label="Verification",
+        label=_("Verification"),
         field_name="verification_status",
         choices=VerificationStatus.choices,
         method=_in,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "“%(value)s” is not a verification status."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a verification status.")},
     )
-    place = FreeValuesFilter(label="Place of recovery", field_name="recovery_place", method=_in)
-    unit = FreeValuesFilter(label="Recovered by", field_name="recovering_unit", method=_in)
-    recovered_from = PeriodFilter(label="Recovered from", method="filter_recovered_from")
-    recovered_to = PeriodFilter(label="Recovered to", method="filter_recovered_to")
+    place = FreeValuesFilter(label=_("Place of recovery"), field_name="recovery_place", method=_in)
+    unit = FreeValuesFilter(label=_("Recovered by"), field_name="recovering_unit", method=_in)
+    recovered_from = PeriodFilter(label=_("Recovered from"), method="filter_recovered_from")
+    recovered_to = PeriodFilter(label=_("Recovered to"), method="filter_recovered_to")
     photos = django_filters.ChoiceFilter(
-        label="Photos",
+        label=_("Photos"),
         choices=PHOTO_CHOICES,
-        empty_label="Any",
+        empty_label=pgettext_lazy("facet option: no restriction", "Any"),
         method="filter_photos",
-        error_messages={"invalid_choice": "“%(value)s” is not a photo option: use yes or no."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a photo option: use yes or no.")},
     )
 
     class Meta:

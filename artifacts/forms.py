@@ -13,17 +13,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import held_uploads, imaging, services
 from artifacts.custody import services as custody_services
 from artifacts.models import CustodyEvent, Photo, Relation
 
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/tiff,.jpg,.jpeg,.png,.webp,.tif,.tiff"
-ORIGINAL_HELP = (
+ORIGINAL_HELP = _(
     "JPEG, PNG, WebP or TIFF. The file is stored byte for byte as evidence and never replaced: "
     "to use a different file, add a new photo. Readers see copies with all metadata (EXIF, GPS) removed."
 )
-REPLACE_REFUSED = (
+REPLACE_REFUSED = _(
     "The original of a stored photo cannot be replaced: originals are kept unchanged as evidence. "
     "Add the new file as a new photo instead."
 )
@@ -40,19 +42,24 @@ class OriginalFileInput(held_uploads.HeldFileInput):
         if isinstance(value, FieldFile) and value.name and value.instance.pk:
             photo = value.instance
             return format_html(
-                '<span class="stored-original">Stored original: {} {} × {}, {}, SHA-256 <code>{}…</code>. '
-                "Kept unchanged.</span>",
-                photo.image_format,
-                photo.width,
-                photo.height,
-                filesizeformat(photo.byte_size),
-                photo.sha256[:16],
+                '<span class="stored-original">{}</span>',
+                format_html(
+                    gettext(
+                        "Stored original: {format} {width} × {height}, {size}, SHA-256 <code>{sha256}…</code>. "
+                        "Kept unchanged."
+                    ),
+                    format=photo.image_format,
+                    width=photo.width,
+                    height=photo.height,
+                    size=filesizeformat(photo.byte_size),
+                    sha256=photo.sha256[:16],
+                ),
             )
         return super().render(name, value, attrs, renderer)
 
 
 class PhotoForm(forms.ModelForm):
-    original = held_uploads.HeldFileField(label="Original file", widget=OriginalFileInput, help_text=ORIGINAL_HELP)
+    original = held_uploads.HeldFileField(label=_("Original file"), widget=OriginalFileInput, help_text=ORIGINAL_HELP)
 
     class Meta:
         model = Photo
@@ -96,14 +103,16 @@ class PhotoForm(forms.ModelForm):
         if source is not None:
             artifact_id = cleaned["artifact"].pk if cleaned.get("artifact") else self.instance.artifact_id
             if source.pk == self.instance.pk and source.pk is not None:
-                self.add_error("redacted_from", "A photo cannot be a redacted version of itself.")
+                self.add_error("redacted_from", gettext("A photo cannot be a redacted version of itself."))
             elif source.artifact_id != artifact_id:
-                self.add_error("redacted_from", "The photo it was redacted from must show the same artifact.")
+                self.add_error("redacted_from", gettext("The photo it was redacted from must show the same artifact."))
             if cleaned.get("shows_personal_data"):
                 self.add_error(
                     "shows_personal_data",
-                    "A redacted version is the copy that hides faces and personal data; "
-                    "untick this, or do not mark the photo as a redacted version.",
+                    gettext(
+                        "A redacted version is the copy that hides faces and personal data; "
+                        "untick this, or do not mark the photo as a redacted version."
+                    ),
                 )
         return cleaned
 
@@ -146,13 +155,15 @@ CUSTODY_FIELDS = [
 
 class CustodyEventForm(forms.ModelForm):
     attachment = held_uploads.HeldFileField(
-        label="Document",
+        label=_("Document"),
         required=False,
-        help_text="Optional: a scan of a signed transfer form, a photo of a seal… Stored unchanged; "
-        "its SHA-256 becomes part of the event's hash.",
+        help_text=_(
+            "Optional: a scan of a signed transfer form, a photo of a seal… Stored unchanged; "
+            "its SHA-256 becomes part of the event's hash."
+        ),
     )
     attachment_description = forms.CharField(
-        label="Document description", required=False, max_length=300, help_text="e.g. signed transfer form."
+        label=_("Document description"), required=False, max_length=300, help_text=_("e.g. signed transfer form.")
     )
 
     class Meta:
@@ -165,7 +176,7 @@ class CustodyEventForm(forms.ModelForm):
         limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
         if uploaded is not None and uploaded.size > limit:
             raise ValidationError(
-                "The document is %(size)s; the limit is %(limit)s.",
+                gettext("The document is %(size)s; the limit is %(limit)s."),
                 params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
                 code="too_large",
             )
@@ -174,7 +185,7 @@ class CustodyEventForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("attachment_description") and not cleaned.get("attachment"):
-            self.add_error("attachment", "Choose the document file that this description belongs to.")
+            self.add_error("attachment", gettext("Choose the document file that this description belongs to."))
         if "event_type" in cleaned and "corrects" in cleaned:
             artifact = cleaned.get("artifact") or getattr(self.instance, "artifact", None)
             try:
@@ -206,5 +217,5 @@ class RelationForm(forms.ModelForm):
         target = cleaned.get("to_artifact")
         source_id = cleaned["from_artifact"].pk if cleaned.get("from_artifact") else self.instance.from_artifact_id
         if target is not None and source_id is not None and target.pk == source_id:
-            self.add_error("to_artifact", "An artifact cannot be related to itself.")
+            self.add_error("to_artifact", gettext("An artifact cannot be related to itself."))
         return cleaned

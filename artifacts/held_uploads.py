@@ -29,6 +29,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 FOLDER = "held"
 SALT = "artifacts.held-upload"
@@ -37,7 +39,25 @@ MAX_AGE = datetime.timedelta(hours=24)
 SUFFIX = "_held"
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})\Z")
 
-UNUSABLE = "The file kept from your last attempt can no longer be used (%(why)s). Choose the file again."
+# Why a held file cannot be used, each as a whole sentence (error code: message).
+UNUSABLE = {
+    "held_expired": _(
+        "The file kept from your last attempt can no longer be used (it was kept too long). Choose the file again."
+    ),
+    "held_invalid": _(
+        "The file kept from your last attempt can no longer be used (the page was altered). Choose the file again."
+    ),
+    "held_missing": _(
+        "The file kept from your last attempt can no longer be used (it has been cleared away). Choose the file again."
+    ),
+    "held_changed": _(
+        "The file kept from your last attempt can no longer be used (the kept file has changed). Choose the file again."
+    ),
+}
+
+
+def _unusable(code: str) -> ValidationError:
+    return ValidationError(UNUSABLE[code], code=code)
 
 
 @dataclass(frozen=True)
@@ -85,23 +105,23 @@ def read_token(token: str, *, max_age=MAX_AGE) -> Held:
         payload = signing.loads(str(token), salt=SALT, max_age=max_age)
         held = Held(name=payload["n"], original_name=payload["o"], size=int(payload["s"]), sha256=payload["h"])
     except signing.SignatureExpired:
-        raise ValidationError(UNUSABLE, params={"why": "it was kept too long"}, code="held_expired") from None
+        raise _unusable("held_expired") from None
     except (signing.BadSignature, ValueError, TypeError, KeyError, UnicodeError):
-        raise ValidationError(UNUSABLE, params={"why": "the page was altered"}, code="held_invalid") from None
+        raise _unusable("held_invalid") from None
     if not held.name.startswith(f"{FOLDER}/"):
-        raise ValidationError(UNUSABLE, params={"why": "the page was altered"}, code="held_invalid")
+        raise _unusable("held_invalid")
     return held
 
 
 def claim(token: str) -> HeldUpload:
     held = read_token(token)
     if not default_storage.exists(held.name):
-        raise ValidationError(UNUSABLE, params={"why": "it has been cleared away"}, code="held_missing")
+        raise _unusable("held_missing")
     with default_storage.open(held.name, "rb") as stored:
         data = stored.read()
     # The digest in the signed token is the one shown to the curator: the bytes must still match it.
     if hashlib.sha256(data).hexdigest() != held.sha256:
-        raise ValidationError(UNUSABLE, params={"why": "the kept file has changed"}, code="held_changed")
+        raise _unusable("held_changed")
     return HeldUpload(held, data)
 
 
@@ -182,14 +202,19 @@ class HeldFileInput(forms.FileInput):
         note_id = f"{attrs.get('id', name)}_held_note"
         # Screen readers hear, with the file chooser, which file is already kept for it.
         attrs["aria-describedby"] = " ".join(filter(None, [note_id, attrs.get("aria-describedby")]))
+        note = format_html(
+            gettext(
+                "Held: <strong>{name}</strong>, {size}, SHA-256 <code>{sha256}…</code>; "
+                "it will be saved with the record. Choose a file only to use a different one."
+            ),
+            name=held.original_name,
+            size=filesizeformat(held.size),
+            sha256=held.sha256[:16],
+        )
         return format_html(
-            '<p class="held-upload" id="{}">Held: <strong>{}</strong>, {}, SHA-256 <code>{}…</code>; '
-            "it will be saved with the record. Choose a file only to use a different one.</p>"
-            '<input type="hidden" name="{}" value="{}">{}',
+            '<p class="held-upload" id="{}">{}</p><input type="hidden" name="{}" value="{}">{}',
             note_id,
-            held.original_name,
-            filesizeformat(held.size),
-            held.sha256[:16],
+            note,
             self.held_name(name),
             value,
             super().render(name, None, attrs, renderer),
@@ -235,8 +260,11 @@ class HeldFilesInput(HeldFileInput):
             return chooser
         # One block, so that the admin's row layout puts the chooser under the list.
         return format_html(
-            '<div class="held-files"><div class="held-upload"><p>Held from your last attempt; ticked files will be '
-            "saved with the record, after them any you choose now:</p><ul>{}</ul></div>{}</div>",
+            '<div class="held-files"><div class="held-upload"><p>{}</p><ul>{}</ul></div>{}</div>',
+            gettext(
+                "Held from your last attempt; ticked files will be saved with the record, "
+                "after them any you choose now:"
+            ),
             format_html("".join(["{}"] * len(rows)), *rows),
             chooser,
         )

@@ -18,6 +18,7 @@ Illustrations carry ILLUSTRATION_NOTICE in their label and summary, as everywher
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from iiif_prezi3 import AnnotationBody, Homepage, KeyValueString, LinkedResource, Manifest
 
@@ -87,6 +88,8 @@ def _image(url: str, width: int, height: int) -> AnnotationBody:
     return AnnotationBody(id=url, type="Image", format="image/jpeg", width=width, height=height)
 
 
+# The manifest's values sit under "en": they are English whatever the request's language.
+@translation.override("en")
 def build_manifest(artifact: Artifact, photos: list[Photo], absolute) -> Manifest:
     """The manifest of `artifact` showing `photos` (already filtered by the access policy).
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF"}
@@ -25,7 +26,7 @@ ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WebP": "webp", "TIFF": "tif"}
 THUMBNAIL_PX = 400
 DISPLAY_PX = 1600
-ACCEPTED = "Upload a JPEG, PNG, WebP or TIFF image."
+ACCEPTED = gettext_lazy("Upload a JPEG, PNG, WebP or TIFF image.")
 # Markup or document signatures that have no business inside a photograph; their
 # presence means a file that a browser or another tool could read as HTML, SVG or PDF.
 _FOREIGN_CONTENT = re.compile(rb"<(script|html|svg|body|iframe|\?php|!doctype)[\s>/]|(%PDF-\d)", re.IGNORECASE)
@@ -67,20 +68,31 @@ def _foreign_content(data: bytes) -> ValidationError | None:
     if match is None:
         return None
     tag = (match.group(1) or b"").decode("ascii").lower()
+    kind = {"": "pdf", "svg": "svg"}.get(tag, "html")
     if data.lstrip(_LEADING_WHITESPACE)[:1] in (b"<", b"%"):
-        kind = {"": "a PDF document", "svg": "an SVG drawing"}.get(tag, "an HTML or script document")
-        return ValidationError(
-            "The file is %(kind)s, not an image, whatever its name says. %(accepted)s",
-            params={"kind": kind, "accepted": ACCEPTED},
-            code="foreign_content",
-        )
-    kind = {"": "a PDF document", "svg": "SVG markup"}.get(tag, "HTML or script markup")
-    return ValidationError(
-        "The file is an image with %(kind)s hidden inside it (a polyglot file that another program "
-        "could open as something else). Save the picture again as a plain image and upload that.",
-        params={"kind": kind},
-        code="polyglot",
-    )
+        message = {
+            "pdf": gettext("The file is a PDF document, not an image, whatever its name says. %(accepted)s"),
+            "svg": gettext("The file is an SVG drawing, not an image, whatever its name says. %(accepted)s"),
+            "html": gettext(
+                "The file is an HTML or script document, not an image, whatever its name says. %(accepted)s"
+            ),
+        }[kind]
+        return ValidationError(message, params={"accepted": ACCEPTED}, code="foreign_content")
+    message = {
+        "pdf": gettext(
+            "The file is an image with a PDF document hidden inside it (a polyglot file that another program "
+            "could open as something else). Save the picture again as a plain image and upload that."
+        ),
+        "svg": gettext(
+            "The file is an image with SVG markup hidden inside it (a polyglot file that another program "
+            "could open as something else). Save the picture again as a plain image and upload that."
+        ),
+        "html": gettext(
+            "The file is an image with HTML or script markup hidden inside it (a polyglot file that another program "
+            "could open as something else). Save the picture again as a plain image and upload that."
+        ),
+    }[kind]
+    return ValidationError(message, code="polyglot")
 
 
 def _jpeg_end(data: bytes, start: int = 0) -> int | None:
@@ -205,13 +217,13 @@ def _decode(data: bytes, max_pixels: int) -> tuple[str, int, int, int, dict]:
             frames = getattr(probe, "n_frames", 1)
             if fmt not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    "The file is a %(fmt)s image; %(fmt)s is not accepted. %(accepted)s",
+                    gettext("The file is a %(fmt)s image; %(fmt)s is not accepted. %(accepted)s"),
                     params={"fmt": fmt, "accepted": ACCEPTED},
                     code="format",
                 )
             if width * height > max_pixels:
                 raise ValidationError(
-                    "The image is %(w)s × %(h)s pixels, more than the limit of %(limit)s pixels.",
+                    gettext("The image is %(w)s × %(h)s pixels, more than the limit of %(limit)s pixels."),
                     params={"w": f"{width:,}", "h": f"{height:,}", "limit": f"{max_pixels:,}"},
                     code="too_many_pixels",
                 )
@@ -227,16 +239,16 @@ def inspect_upload(uploaded) -> ImageInfo:
     max_bytes = settings.ARCHIVE_MAX_UPLOAD_BYTES
     if uploaded.size is not None and uploaded.size > max_bytes:
         raise ValidationError(
-            "The file is %(size)s; the limit is %(limit)s.",
+            gettext("The file is %(size)s; the limit is %(limit)s."),
             params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     data = _read_all(uploaded)
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(gettext("The file is empty."), code="empty")
     if len(data) > max_bytes:  # the declared size may be missing or wrong
         raise ValidationError(
-            "The file is %(size)s; the limit is %(limit)s.",
+            gettext("The file is %(size)s; the limit is %(limit)s."),
             params={"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
@@ -250,19 +262,19 @@ def inspect_upload(uploaded) -> ImageInfo:
         raise
     except Image.DecompressionBombError as exc:
         raise ValidationError(
-            "The image declares more pixels than can be processed safely (limit %(limit)s pixels).",
+            gettext("The image declares more pixels than can be processed safely (limit %(limit)s pixels)."),
             params={"limit": f"{max_pixels:,}"},
             code="too_many_pixels",
         ) from exc
     except UnidentifiedImageError as exc:
         raise ValidationError(
-            "The file is not an image in a format the archive reads. %(accepted)s",
+            gettext("The file is not an image in a format the archive reads. %(accepted)s"),
             params={"accepted": ACCEPTED},
             code="not_image",
         ) from exc
     except Exception as exc:  # a damaged file makes decoders raise anything
         raise ValidationError(
-            "The image is corrupt or truncated and cannot be decoded (%(error)s).",
+            gettext("The image is corrupt or truncated and cannot be decoded (%(error)s)."),
             params={"error": str(exc)[:120] or type(exc).__name__},
             code="corrupt",
         ) from exc
@@ -280,19 +292,26 @@ def inspect_upload(uploaded) -> ImageInfo:
 def _refuse_appended_data(data: bytes, pillow_format: str, frames: int) -> None:
     if zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError(
-            "The file is both an image and a ZIP archive (a polyglot file). Save the picture again as a "
-            "plain image and upload that.",
+            gettext(
+                "The file is both an image and a ZIP archive (a polyglot file). Save the picture again as a "
+                "plain image and upload that."
+            ),
             code="polyglot",
         )
     end = _image_end(data, pillow_format, frames)
     if end == -1:
         raise ValidationError(
-            "The image decodes, but its structure is damaged: its end could not be found.", code="corrupt"
+            gettext("The image decodes, but its structure is damaged: its end could not be found."), code="corrupt"
         )
     if end is not None and end < len(data) and not _PADDING.match(data, end):
         raise ValidationError(
-            "The file carries %(count)s bytes of other data after the end of the image (for example an "
-            "appended archive or a motion-photo video). Save the picture again as a plain image and upload that.",
+            ngettext(
+                "The file carries %(count)s byte of other data after the end of the image (for example an "
+                "appended archive or a motion-photo video). Save the picture again as a plain image and upload that.",
+                "The file carries %(count)s bytes of other data after the end of the image (for example an "
+                "appended archive or a motion-photo video). Save the picture again as a plain image and upload that.",
+                len(data) - end,
+            ),
             params={"count": f"{len(data) - end:,}"},
             code="polyglot",
         )
@@ -306,8 +325,10 @@ def prepare_upload(uploaded) -> PreparedUpload:
         derivatives = make_derivatives(data)
     except Exception as exc:  # colour conversion of an odd file can raise anything
         raise ValidationError(
-            "The image decodes but could not be converted for display (%(error)s). Save it as an 8-bit "
-            "RGB JPEG or PNG and upload that.",
+            gettext(
+                "The image decodes but could not be converted for display (%(error)s). Save it as an 8-bit "
+                "RGB JPEG or PNG and upload that."
+            ),
             params={"error": str(exc)[:120] or type(exc).__name__},
             code="conversion",
         ) from exc

@@ -9,6 +9,7 @@ romanized Korean, `ko-Cyrl` for Korean in Cyrillic letters), as BCP 47 intends.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # language (2–3 letters), then optional subtags: script (4 letters), region (2 letters or
 # 3 digits), variants. Well-formed is enough here: the archive does not keep a registry.
@@ -18,7 +19,7 @@ _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-
 def validate_language_tag(value: str) -> None:
     if value and not _TAG.match(value):
         raise ValidationError(
-            "“%(value)s” is not a language tag. Use a BCP 47 code such as ko, ru, uk, en or ko-Latn.",
+            _("“%(value)s” is not a language tag. Use a BCP 47 code such as ko, ru, uk, en or ko-Latn."),
             params={"value": value},
             code="invalid_language_tag",
         )

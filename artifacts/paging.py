@@ -28,6 +28,8 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Expression, F
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from artifacts.search import backend_for
 
@@ -47,11 +49,12 @@ class Total:
 
     @property
     def label(self) -> str:
-        """“1,234”, or for an estimate “about 12,300” (three significant figures)."""
+        """“1,234”, or for an estimate “about 12,300” (three significant figures), with
+        the digits grouped as the reader's language groups them."""
         if self.exact:
-            return f"{self.value:,}"
+            return number_format(self.value, force_grouping=True)
         digits = max(0, len(str(self.value)) - 3)
-        return f"about {round(self.value, -digits):,}"
+        return gettext("about %(count)s") % {"count": number_format(round(self.value, -digits), force_grouping=True)}
 
 
 def count_results(queryset) -> Total:
@@ -128,7 +131,7 @@ class CappedPaginator(Paginator):
 
     @property
     def pageable_label(self) -> str:
-        return f"{self.limit:,}"
+        return number_format(self.limit, force_grouping=True)
 
     @cached_property
     def num_pages(self):

@@ -20,6 +20,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoryManager
 
 from artifacts.access import viewer_level
@@ -40,22 +43,36 @@ PUBLISHED, WITHDRAWN = PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN
 @dataclass(frozen=True)
 class Move:
     name: str
-    label: str  # the button
+    label: str  # the button (translated: see done_message for the message after it)
     sources: tuple[str, ...]
     target: str
     permission: str
-    done: str  # the message after it
+    done: str  # in the history's change reason, which is stored: never translated
 
 
 MOVES = {
     move.name: move
     for move in (
-        Move("ready", "Mark ready for review", (DRAFT,), READY, EDIT_PERMISSION, "marked ready for review"),
-        Move("draft", "Return to draft", (READY, WITHDRAWN), DRAFT, EDIT_PERMISSION, "returned to draft"),
-        Move("publish", "Publish", (READY,), PUBLISHED, PUBLISH_PERMISSION, "published"),
-        Move("withdraw", "Withdraw…", (PUBLISHED,), WITHDRAWN, PUBLISH_PERMISSION, "withdrawn"),
+        Move("ready", _("Mark ready for review"), (DRAFT,), READY, EDIT_PERMISSION, "marked ready for review"),
+        Move("draft", _("Return to draft"), (READY, WITHDRAWN), DRAFT, EDIT_PERMISSION, "returned to draft"),
+        Move("publish", _("Publish"), (READY,), PUBLISHED, PUBLISH_PERMISSION, "published"),
+        Move("withdraw", _("Withdraw…"), (PUBLISHED,), WITHDRAWN, PUBLISH_PERMISSION, "withdrawn"),
     )
 }
+
+
+def done_message(name: str, accession_numbers: list[str]) -> str:
+    """What a curator is told once the move named `name` is made on these records."""
+    count, records = len(accession_numbers), ", ".join(accession_numbers)
+    if name == "ready":
+        text = ngettext("%(records)s was marked ready for review.", "%(records)s were marked ready for review.", count)
+    elif name == "draft":
+        text = ngettext("%(records)s was returned to draft.", "%(records)s were returned to draft.", count)
+    elif name == "publish":
+        text = ngettext("%(records)s was published.", "%(records)s were published.", count)
+    else:
+        text = ngettext("%(records)s was withdrawn.", "%(records)s were withdrawn.", count)
+    return text % {"records": records}
 
 
 def may_publish(user) -> bool:
@@ -98,16 +115,31 @@ def refusal(artifact: Artifact, user, name: str) -> str:
     move = MOVES[name]
     if not (user and user.is_active and user.is_staff and user.has_perm(move.permission)):
         if move.permission == PUBLISH_PERMISSION:
-            return f"Only curators may {'publish' if name == 'publish' else 'withdraw'} records."
-        return "You may not change records."
+            if name == "publish":
+                return gettext("Only curators may publish records.")
+            return gettext("Only curators may withdraw records.")
+        return gettext("You may not change records.")
     if artifact.status not in move.sources:
-        current = PublicationStatus(artifact.status).label
-        allowed = " or ".join(f"“{PublicationStatus(s).label}”" for s in move.sources)
-        return f"{artifact.accession_number} is “{current}”; “{move.label.rstrip('…')}” needs it to be {allowed}."
+        values = {
+            "record": artifact.accession_number,
+            "current": PublicationStatus(artifact.status).label,
+            "step": move.label.rstrip("…"),
+        }
+        allowed = [PublicationStatus(source).label for source in move.sources]
+        if len(allowed) == 1:
+            return gettext("%(record)s is “%(current)s”; “%(step)s” needs it to be “%(allowed)s”.") % {
+                **values,
+                "allowed": allowed[0],
+            }
+        return gettext("%(record)s is “%(current)s”; “%(step)s” needs it to be “%(first)s” or “%(second)s”.") % {
+            **values,
+            "first": "”, “".join(str(label) for label in allowed[:-1]),
+            "second": allowed[-1],
+        }
     if name == "publish" and getattr(settings, "ARCHIVE_PUBLISH_NEEDS_SECOND_PERSON", True):
         editor = last_editor(artifact)
         if editor is not None and editor.pk == user.pk:
-            return "You edited this record last: another curator must publish it."
+            return gettext("You edited this record last: another curator must publish it.")
     return ""
 
 
@@ -145,9 +177,12 @@ def publish(*, artifact: Artifact, user) -> PublicationEvent:
 def withdraw(*, artifact: Artifact, user, reason: str) -> PublicationEvent:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Say why the record is withdrawn: the reason is shown at its public address.")
+        raise ValidationError(gettext("Say why the record is withdrawn: the reason is shown at its public address."))
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(f"Keep the reason to {REASON_MAX_LENGTH} characters; it has {len(reason)}.")
+        raise ValidationError(
+            gettext("Keep the reason to %(limit)s characters; it has %(length)s.")
+            % {"limit": REASON_MAX_LENGTH, "length": len(reason)}
+        )
     return _move("withdraw", artifact=artifact, user=user, reason=reason)
 
 
@@ -197,9 +232,16 @@ def staff_banner(artifact: Artifact) -> str:
         return ""
     if artifact.status == WITHDRAWN:
         withdrawal = last_withdrawal(artifact)
-        when = f" on {withdrawal.at:%-d %B %Y}" if withdrawal else ""
-        why = f" Reason given: “{withdrawal.reason}”" if withdrawal else ""
-        return f"Withdrawn{when}: the public sees only a notice that it was withdrawn (410 Gone).{why}"
+        if withdrawal is None:
+            return gettext("Withdrawn: the public sees only a notice that it was withdrawn (410 Gone).")
+        return gettext(
+            "Withdrawn on %(date)s: the public sees only a notice that it was withdrawn (410 Gone). "
+            "Reason given: “%(reason)s”"
+        ) % {
+            # The day as it is written in the reader's language (English: 5 March 2025).
+            "date": format_date(withdrawal.at, pgettext("date format of a withdrawal, as in 5 March 2025", "j E Y")),
+            "reason": withdrawal.reason,
+        }
     if artifact.status == READY:
-        return "Ready for review, not published: only staff can see this page."
-    return "Draft, not published: only staff can see this page."
+        return gettext("Ready for review, not published: only staff can see this page.")
+    return gettext("Draft, not published: only staff can see this page.")

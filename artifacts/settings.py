@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language, from the URL's prefix (see artifacts/i18n.py).
+    "artifacts.i18n.ArchiveLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "artifacts.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +112,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "artifacts.i18n.catalogue_language",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -165,6 +170,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
+# The interface languages. The archive's objects are held by Ukrainian forces, written in
+# Korean and Russian, and studied by Ukrainian, Korean and English-speaking researchers.
+LANGUAGES = [("en", "English"), ("uk", "Ukrainian"), ("ko", "Korean")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language curators write records in (titles, descriptions, captions), which pages in
+# another interface language mark with `lang`.
+ARCHIVE_CATALOGUE_LANGUAGE = os.environ.get("ARCHIVE_CATALOGUE_LANGUAGE", "en")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -261,9 +273,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Battlefield Artifacts Archive API",
-    "DESCRIPTION": "Read-only access to the archive's catalog and records, under the same access rules as "
-    "its pages: anonymous requests see public records; researchers and staff sign in.",
+    "TITLE": gettext_lazy("Battlefield Artifacts Archive API"),
+    "DESCRIPTION": gettext_lazy(
+        "Read-only access to the archive's catalog and records, under the same access rules as "
+        "its pages: anonymous requests see public records; researchers and staff sign in."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",

@@ -162,9 +162,11 @@ def test_a_record_carries_its_texts_phrases_sources_and_details(client):
             "position": 1,
             "order_known": False,
             "original_text": "",
+            "original_language": "",
             "transliteration": "",
             "transliteration_script": "",
             "translation": "Surrender.",
+            "translation_language": "en",
             "translation_source": "",
         }
     ]

@@ -39,7 +39,7 @@ FEWEST = settings(HOSTILE, max_examples=30)  # the slowest pages: login (axes) a
 CATALOG = "/artifacts/"
 NUL = "\x00"
 LONG = 10_000
-LABELS = {name: f.label for name, f in ArtifactFilter.base_filters.items()}
+LABELS = {name: str(f.label) for name, f in ArtifactFilter.base_filters.items()}
 PAGE_PARAMS = ["sort", "per_page", "page", "format"]
 PARAMS = [*LABELS, *PAGE_PARAMS]
 

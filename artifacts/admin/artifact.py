@@ -8,6 +8,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.admin import entry, shape
 from artifacts.admin.bag_action import export_as_bagit
@@ -46,11 +48,11 @@ class TextInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("position", "label")]}),
         (
-            "Original",
+            _("Original"),
             {"fields": [("original_text", "original_language"), ("transliteration", "transliteration_script")]},
         ),
-        ("Translation", {"fields": [("translation", "translation_language"), ("translator", "translation_source")]}),
-        ("Attribution", {"fields": [("date_written", "attributed_author", "attribution_confidence"), "note"]}),
+        (_("Translation"), {"fields": [("translation", "translation_language"), ("translator", "translation_source")]}),
+        (_("Attribution"), {"fields": [("date_written", "attributed_author", "attribution_confidence"), "note"]}),
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
 
@@ -101,7 +103,7 @@ class PersonalDatumInline(admin.TabularInline):
     model = PersonalDatum
     extra = 0
     fields = ["field", "value", "text", "access_level"]
-    verbose_name_plural = "personal data (withheld from anyone below each item's access level)"
+    verbose_name_plural = _("personal data (withheld from anyone below each item's access level)")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -115,7 +117,7 @@ class SourceCitationInline(SafeAutocomplete, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "locator"]
-    verbose_name_plural = "sources reporting this artifact"
+    verbose_name_plural = _("sources reporting this artifact")
 
 
 class RelationInline(SafeAutocomplete, admin.TabularInline):
@@ -126,7 +128,7 @@ class RelationInline(SafeAutocomplete, admin.TabularInline):
     autocomplete_fields = ["to_artifact"]
     fields = ["relation_type", "to_artifact", "note"]
     formfield_overrides = COMPACT_TEXT
-    verbose_name_plural = "relations to other artifacts"
+    verbose_name_plural = _("relations to other artifacts")
 
 
 @admin.register(Artifact)
@@ -143,7 +145,7 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
     list_display_links = ["thumbnail", "accession_number", "title"]
     list_filter = ["artifact_type", "status", "access_level", "verification_status", "graphic_content"]
     search_fields = ["accession_number", "title", "description"]
-    search_help_text = "Accession number, title or description."
+    search_help_text = _("Accession number, title or description.")
     autocomplete_fields = ["languages"]
     list_per_page = 50
     save_on_top = True
@@ -158,13 +160,13 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
     form = entry.ArtifactEntryForm
     fieldsets = [
         (
-            "Identification",
+            _("Identification"),
             {"fields": ["accession_number", "title", ("artifact_type", "item_count"), "languages", "entry_type"]},
         ),
-        ("Photos", {"fields": ["add_photos"]}),
-        ("Physical description", {"fields": ["description", "materials", "dimensions", "condition"]}),
+        (_("Photos"), {"fields": ["add_photos"]}),
+        (_("Physical description"), {"fields": ["description", "materials", "dimensions", "condition"]}),
         (
-            "Recovery",
+            _("Recovery"),
             {
                 "fields": [
                     ("recovery_date", "recovery_date_as_reported"),
@@ -175,10 +177,10 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
                 ]
             },
         ),
-        ("Custody & provenance", {"fields": ["current_custodian", "provenance", "custody_summary"]}),
-        ("Verification", {"fields": ["verification_status", "verification_assessed_by", "verification_statement"]}),
-        ("Publication & access", {"fields": ["status", "access_level", "graphic_content"]}),
-        ("Internal", {"fields": ["internal_notes", ("created_at", "updated_at")]}),
+        (_("Custody & provenance"), {"fields": ["current_custodian", "provenance", "custody_summary"]}),
+        (_("Verification"), {"fields": ["verification_status", "verification_assessed_by", "verification_statement"]}),
+        (_("Publication & access"), {"fields": ["status", "access_level", "graphic_content"]}),
+        (_("Internal"), {"fields": ["internal_notes", ("created_at", "updated_at")]}),
     ]
     inlines = [
         PhotoInline,
@@ -257,38 +259,48 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
         )
         return super().get_queryset(request).prefetch_related(Prefetch("photos", first_photos, to_attr="admin_photos"))
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def thumbnail(self, artifact):
         photos = getattr(artifact, "admin_photos", None)
         return photo_preview(photos[0], box=72, compact=True) if photos else EMPTY
 
-    @admin.display(description="recovery date in words")
+    @admin.display(description=_("recovery date in words"))
     def recovery_date_in_words(self, artifact):
         # Shown again with the form's errors, the instance holds what was typed, which may
         # not be a date yet: say so here, where the field's own error says why.
         try:
             return artifact.recovery_date_in_words or EMPTY
         except ValidationError:
-            return "— (not a valid EDTF date yet)"
+            return gettext("— (not a valid EDTF date yet)")
 
-    @admin.display(description="chain of custody")
+    @admin.display(description=_("chain of custody"))
     def custody_summary(self, artifact):
         last = CustodyEvent.objects.filter(artifact=artifact).order_by("-sequence").first() if artifact.pk else None
         if last is None:
-            return "No events recorded yet. Add them at the foot of this page, starting with the recovery."
+            return gettext("No events recorded yet. Add them at the foot of this page, starting with the recovery.")
         check = fixity.latest_check(artifact)
         url = reverse("admin:artifacts_custodyevent_changelist") + "?" + urlencode({"artifact__id__exact": artifact.pk})
-        return format_html(
-            '{} event(s); latest #{} ({}); chain head <code>{}…</code>. {} <a href="{}">List the events</a>',
-            last.sequence,
-            last.sequence,
-            last.get_event_type_display(),
-            last.entry_hash[:16],
-            f"Last fixity check: {check.get_outcome_display() or 'no outcome'} on {check.recorded_at:%Y-%m-%d}."
-            if check
-            else "No fixity check yet.",
-            url,
+        chain = format_html(
+            ngettext(
+                "{count} event(s); latest #{sequence} ({event_type}); chain head <code>{hash}…</code>.",
+                "{count} event(s); latest #{sequence} ({event_type}); chain head <code>{hash}…</code>.",
+                last.sequence,
+            ),
+            count=last.sequence,
+            sequence=last.sequence,
+            event_type=last.get_event_type_display(),
+            hash=last.entry_hash[:16],
         )
+        if check is None:
+            checked = gettext("No fixity check yet.")
+        elif check.get_outcome_display():
+            checked = gettext("Last fixity check: %(outcome)s on %(date)s.") % {
+                "outcome": check.get_outcome_display(),
+                "date": f"{check.recorded_at:%Y-%m-%d}",
+            }
+        else:
+            checked = gettext("Last fixity check: no outcome on %(date)s.") % {"date": f"{check.recorded_at:%Y-%m-%d}"}
+        return format_html('{} {} <a href="{}">{}</a>', chain, checked, url, gettext("List the events"))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -5,6 +5,7 @@ from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from artifacts import held_uploads, services
@@ -160,7 +161,9 @@ def photo_preview(photo, *, box: int = 160, hide_graphic: bool = True, compact: 
         return EMPTY
     if hide_graphic and (photo.graphic_content or photo.artifact.graphic_content):
         return format_html(
-            '<a href="{}">Graphic content: image hidden here. Open it</a>', photo.get_media_url("display")
+            '<a href="{}">{}</a>',
+            photo.get_media_url("display"),
+            gettext("Graphic content: image hidden here. Open it"),
         )
     width, height = _fit(photo.thumbnail_width, photo.thumbnail_height, box)
     image = format_html(
@@ -172,5 +175,6 @@ def photo_preview(photo, *, box: int = 160, hide_graphic: bool = True, compact: 
         height,
     )
     if photo.is_illustration:
-        return format_html("{}<br><small>{}</small>", image, "Illustration, not a photo" if compact else photo.notice)
+        label = gettext("Illustration, not a photo") if compact else photo.notice
+        return format_html("{}<br><small>{}</small>", image, label)
     return image

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.admin.common import EMPTY, RemovesWrittenFiles, note_written
 from artifacts.choices import CustodyEventType
@@ -21,7 +23,7 @@ from artifacts.models import CustodyEvent
 EVENT_FIELDSETS = [
     (None, {"fields": [("event_type", "occurred", "occurred_as_reported"), ("place", "destination")]}),
     (
-        "People",
+        _("People"),
         {
             "fields": [
                 ("released_by", "released_by_role"),
@@ -31,7 +33,7 @@ EVENT_FIELDSETS = [
         },
     ),
     (
-        "Purpose, condition and seals",
+        _("Purpose, condition and seals"),
         {
             "classes": ["collapse"],
             "fields": [
@@ -50,7 +52,7 @@ class CustodyDisplay:
     """Read-only renderings shared by the inline and the event pages. The two form-only
     fields (attachment, attachment_description) show the stored documents on saved events."""
 
-    @admin.display(description="document")
+    @admin.display(description=_("document"))
     def attachment(self, event):
         documents = list(event.attachments.all()) if event.pk else []
         if not documents:
@@ -61,24 +63,30 @@ class CustodyDisplay:
             ((doc.original_name, filesizeformat(doc.byte_size), doc.sha256) for doc in documents),
         )
 
-    @admin.display(description="document description")
+    @admin.display(description=_("document description"))
     def attachment_description(self, event):
         descriptions = [doc.description for doc in event.attachments.all() if doc.description] if event.pk else []
         return "; ".join(descriptions) or EMPTY
 
-    @admin.display(description="record")
+    @admin.display(description=_("record"))
     def record(self, event):
         if event.pk is None:
-            return "Numbered, chained to the previous event and hashed when you save; unchangeable after that."
+            return gettext("Numbered, chained to the previous event and hashed when you save; unchangeable after that.")
+        if event.recorded_by is None:
+            text = gettext(
+                "#{sequence}, recorded by no account (an automated check) on {when} UTC; hash <code>{hash}…</code>"
+            )
+        else:
+            text = gettext("#{sequence}, recorded by {user} on {when} UTC; hash <code>{hash}…</code>")
         return format_html(
-            "#{}, recorded by {} on {} UTC; hash <code>{}…</code>",
-            event.sequence,
-            event.recorded_by or "no account (an automated check)",
-            f"{event.recorded_at:%Y-%m-%d %H:%M}",
-            event.entry_hash[:16],
+            text,
+            sequence=event.sequence,
+            user=event.recorded_by or "",
+            when=f"{event.recorded_at:%Y-%m-%d %H:%M}",
+            hash=event.entry_hash[:16],
         )
 
-    @admin.display(description="hash")
+    @admin.display(description=_("hash"))
     def short_hash(self, event):
         if not event.entry_hash:
             return EMPTY
@@ -96,8 +104,8 @@ class CustodyEventInline(CustodyDisplay, admin.StackedInline):
     ordering = ["sequence"]
     extra = 0
     show_change_link = True
-    verbose_name = "custody event"
-    verbose_name_plural = "chain of custody (events are appended, never changed: record a correction instead)"
+    verbose_name = _("custody event")
+    verbose_name_plural = _("chain of custody (events are appended, never changed: record a correction instead)")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -154,7 +162,7 @@ class CustodyEventAdmin(RemovesWrittenFiles, CustodyDisplay, admin.ModelAdmin):
     ]
     list_select_related = ["artifact", "recorded_by"]
     search_fields = ["artifact__accession_number", "artifact__title", "place", "note", "released_by", "received_by"]
-    search_help_text = "Accession number, title, place, note, or who released or received the object."
+    search_help_text = _("Accession number, title, place, note, or who released or received the object.")
     autocomplete_fields = ["artifact", "corrects"]
     date_hierarchy = "recorded_at"
     ordering = ["-recorded_at", "-pk"]
@@ -180,7 +188,7 @@ class CustodyEventAdmin(RemovesWrittenFiles, CustodyDisplay, admin.ModelAdmin):
             (None, {"fields": ["artifact", tuple(RECORD_FIELDS)]}),
             *EVENT_FIELDSETS,
             (
-                "Chain",
+                _("Chain"),
                 {"fields": ["previous_hash", "entry_hash", "standard_terms", "corrected_by", "record_correction"]},
             ),
         ]
@@ -196,19 +204,19 @@ class CustodyEventAdmin(RemovesWrittenFiles, CustodyDisplay, admin.ModelAdmin):
             formfield.widget.can_delete_related = False
         return formfield
 
-    @admin.display(description="artifact", ordering="artifact__accession_number")
+    @admin.display(description=_("artifact"), ordering="artifact__accession_number")
     def accession_number(self, event):
         return format_html('<span title="{}">{}</span>', event.artifact.title, event.artifact.accession_number)
 
-    @admin.display(description="when")
+    @admin.display(description=_("when"))
     def occurred_in_words(self, event):
         return event.occurred_in_words or EMPTY
 
-    @admin.display(description="PREMIS / Spectrum term")
+    @admin.display(description=_("PREMIS / Spectrum term"))
     def standard_terms(self, event):
         return f"{event.premis_term} / {event.spectrum_term}"
 
-    @admin.display(description="corrected by")
+    @admin.display(description=_("corrected by"))
     def corrected_by(self, event):
         corrections = event.corrections.all()
         if not corrections:
@@ -219,15 +227,14 @@ class CustodyEventAdmin(RemovesWrittenFiles, CustodyDisplay, admin.ModelAdmin):
             ((reverse("admin:artifacts_custodyevent_change", args=[c.pk]), c) for c in corrections),
         )
 
-    @admin.display(description="correction")
+    @admin.display(description=_("correction"))
     def record_correction(self, event):
         query = urlencode(
             {"artifact": event.artifact_id, "corrects": event.pk, "event_type": CustodyEventType.CORRECTION}
         )
         return format_html(
-            '<a href="{}?{}">Record a correction of this event</a> (the event itself stays as it is)',
-            reverse("admin:artifacts_custodyevent_add"),
-            query,
+            gettext('<a href="{url}">Record a correction of this event</a> (the event itself stays as it is)'),
+            url=f"{reverse('admin:artifacts_custodyevent_add')}?{query}",
         )
 
     def save_form(self, request, form, change):

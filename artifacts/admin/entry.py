@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.template.response import TemplateResponse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import exif_privacy, held_uploads, imaging, services
 from artifacts.admin import shape
@@ -21,7 +23,7 @@ from artifacts.admin.common import note_written
 from artifacts.choices import ArtifactType
 from artifacts.models import Artifact, Photo
 
-ADD_PHOTOS_HELP = (
+ADD_PHOTOS_HELP = _(
     "Choose one or more images; each becomes a photo, in the order chosen, after the photos already here. "
     "Its caption starts as the title and a number: change it, the credit and who may see it on the photo "
     "below once saved. Photos of a military ID are marked as showing personal data."
@@ -44,22 +46,36 @@ class MultipleImageField(held_uploads.HeldFileField):
 
 def _metadata_attrs() -> dict:
     """What the browser's EXIF check looks for and says, in the server's own words
-    (exif_privacy), so the notice before saving and the warning after it agree."""
-    sample = exif_privacy.notice("{name}", {"Artist": "{found}"})
+    (exif_privacy), so the notice before saving and the warning after it agree; and the
+    script's other words about the chosen files. In the language of the request: called
+    for each form."""
+    texts = exif_privacy.browser_texts()
     return {
-        "data-exif-labels": json.dumps({**exif_privacy.PERSON_TAGS, **exif_privacy.DEVICE_TAGS}),
-        "data-exif-notice": sample.replace(f"{exif_privacy.PERSON_TAGS['Artist']}: “{{found}}”", "{found}"),
+        "data-exif-labels": json.dumps(texts["labels"], ensure_ascii=False),
+        "data-exif-notice": texts["notice"],
+        "data-exif-gps": texts["gps"],
+        "data-exif-gps-data": texts["gps_data"],
+        "data-exif-tag": texts["tag"],
+        "data-previews-label": gettext("Photos to be added, in order"),
+        "data-preview-alt": gettext("Preview of {name}"),
+    }
+
+
+def _type_select_attrs() -> dict:
+    """What the script says when the type is changed on the form (static/js/admin-entry.js)."""
+    return {
+        "data-saved-note": gettext("Save to see the parts this type records; nothing entered is hidden."),
+        "data-reload-question": gettext("Reload the form for this type? What you have typed is not kept."),
+        "data-kept-note": gettext("The form still shows the parts of the type it was opened for."),
     }
 
 
 class ArtifactEntryForm(forms.ModelForm):
     add_photos = MultipleImageField(
-        label="Add photos",
+        label=_("Add photos"),
         required=False,
         help_text=ADD_PHOTOS_HELP,
-        widget=held_uploads.HeldFilesInput(
-            attrs={"accept": "image/jpeg,image/png,image/tiff,image/webp", **_metadata_attrs()}
-        ),
+        widget=held_uploads.HeldFilesInput(attrs={"accept": "image/jpeg,image/png,image/tiff,image/webp"}),
     )
 
     # The type the form's inlines were rendered for: the posted formsets are that type's,
@@ -76,15 +92,21 @@ class ArtifactEntryForm(forms.ModelForm):
         self.fields["entry_type"].initial = rendered
         # The script reloads an add form for a newly chosen type; a saved record keeps its data.
         self.fields["entry_type"].widget.attrs["data-adding"] = "0" if self.instance.pk else "1"
+        self.fields["entry_type"].widget.attrs.update(_type_select_attrs())
+        if "add_photos" in self.fields:
+            self.fields["add_photos"].widget.attrs.update(_metadata_attrs())
         field = self.fields.get("artifact_type")
         if field is None:
             return
         if self.instance.pk:
-            field.help_text = "Changing it shows the parts the new type records once the record is saved."
+            field.help_text = gettext("Changing it shows the parts the new type records once the record is saved.")
         else:
-            field.help_text = mark_safe(  # noqa: S308 (fixed text, nothing from the request)
-                'The form shows what this type records. <a href="?">Choose another type</a> (what is typed here '
-                "is not kept), or change it here and the page reloads for it where scripts run."
+            field.help_text = format_html(
+                gettext(
+                    'The form shows what this type records. <a href="{url}">Choose another type</a> (what is typed '
+                    "here is not kept), or change it here and the page reloads for it where scripts run."
+                ),
+                url="?",
             )
 
     def clean_add_photos(self):
@@ -95,7 +117,7 @@ class ArtifactEntryForm(forms.ModelForm):
                 imaging.prepare_upload(uploaded)
             except ValidationError as error:
                 params = [{"name": uploaded.name, "message": message} for message in error.messages]
-                errors.extend(ValidationError("“%(name)s”: %(message)s", params=p) for p in params)
+                errors.extend(ValidationError(gettext("“%(name)s”: %(message)s"), params=p) for p in params)
             finally:
                 uploaded.seek(0)
         if errors:
@@ -143,7 +165,7 @@ def choose_type_response(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Add artifact: what kind of artifact is it?",
+        "title": gettext("Add artifact: what kind of artifact is it?"),
         "subtitle": None,
         "choices": choices,
         "media": model_admin.media,

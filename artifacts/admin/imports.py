@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.importing import run_import
 from artifacts.importing.columns import COLUMNS, NESTED_KEYS
@@ -19,18 +22,18 @@ ACCEPTED_DATA = (".csv", ".json")
 
 class ImportForm(forms.Form):
     data_file = forms.FileField(
-        label="CSV or JSON file",
-        help_text="UTF-8. One artifact per row (CSV) or per object (JSON); see the column reference below.",
+        label=_("CSV or JSON file"),
+        help_text=_("UTF-8. One artifact per row (CSV) or per object (JSON); see the column reference below."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
     )
     photos = forms.FileField(
-        label="Photos (ZIP, optional)",
+        label=_("Photos (ZIP, optional)"),
         required=False,
-        help_text="A ZIP holding the image files the rows name in their photos column.",
+        help_text=_("A ZIP holding the image files the rows name in their photos column."),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
     dry_run = forms.BooleanField(
-        label="Dry run: check the file and report, write nothing",
+        label=_("Dry run: check the file and report, write nothing"),
         required=False,
         initial=True,
     )
@@ -38,13 +41,13 @@ class ImportForm(forms.Form):
     def clean_data_file(self):
         uploaded = self.cleaned_data["data_file"]
         if not uploaded.name.lower().endswith(ACCEPTED_DATA):
-            raise forms.ValidationError("Choose a .csv or a .json file.")
+            raise forms.ValidationError(gettext("Choose a .csv or a .json file."))
         return uploaded
 
     def clean_photos(self):
         uploaded = self.cleaned_data.get("photos")
         if uploaded and not zipfile.is_zipfile(uploaded):
-            raise forms.ValidationError("The photos file is not a ZIP archive.")
+            raise forms.ValidationError(gettext("The photos file is not a ZIP archive."))
         if uploaded:
             uploaded.seek(0)
         return uploaded
@@ -83,12 +86,14 @@ class ImportMixin:
             form = ImportForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import artifacts from a file",
+            "title": gettext("Import artifacts from a file"),
             "opts": self.model._meta,
             "form": form,
             "report": report,
             "problems": report.sorted_problems() if report else [],
             "columns": COLUMNS.values(),
             "nested_keys": NESTED_KEYS,
+            # For the one sentence that names them all (a template cannot build it inside a translation).
+            "nested_keys_html": format_html_join(", ", "<code>{}</code>", ((key,) for key in NESTED_KEYS)),
         }
         return TemplateResponse(request, "admin/artifacts/import.html", context)

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import exif_privacy
 from artifacts.access import takes_originals
@@ -40,7 +42,23 @@ class PhotoInline(admin.StackedInline):
     can_delete = False  # removing evidence is a deliberate act, done on the photo's own page
     show_change_link = True
 
-    @admin.display(description="preview")
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position" and formfield is not None:
+            # The words of the "Move up" / "Move down" buttons that static/js/admin-entry.js
+            # adds beside each position, in the curator's language ({photo}: the caption).
+            formfield.widget.attrs.update(
+                {
+                    "data-move-up": gettext("Move up"),
+                    "data-move-down": gettext("Move down"),
+                    "data-move-up-label": gettext("Move up: {photo}"),
+                    "data-move-down-label": gettext("Move down: {photo}"),
+                    "data-new-photo": gettext("new photo"),
+                }
+            )
+        return formfield
+
+    @admin.display(description=_("preview"))
     def preview(self, photo):
         return photo_preview(photo, box=120)
 
@@ -82,26 +100,26 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
     list_filter = ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "image_format"]
     list_select_related = ["artifact"]
     search_fields = ["caption", "credit", "artifact__accession_number", "artifact__title", "=sha256"]
-    search_help_text = "Caption, credit, accession number or title of the artifact, or a file's full SHA-256."
+    search_help_text = _("Caption, credit, accession number or title of the artifact, or a file's full SHA-256.")
     autocomplete_fields = ["artifact", "redacted_from"]
     ordering = ["artifact__accession_number", "position", "pk"]
     add_fieldsets = [
         (None, {"fields": ["artifact", "original"]}),
-        ("Description", {"fields": ["caption", "credit", "date_taken", "position"]}),
+        (_("Description"), {"fields": ["caption", "credit", "date_taken", "position"]}),
         (
-            "Access",
+            _("Access"),
             {"fields": ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "redacted_from"]},
         ),
     ]
     change_fieldsets = [
         (None, {"fields": ["image", "artifact", "original"]}),
-        ("Description", {"fields": ["caption", "credit", "date_taken", "position"]}),
+        (_("Description"), {"fields": ["caption", "credit", "date_taken", "position"]}),
         (
-            "Access",
+            _("Access"),
             {"fields": ["access_level", "is_illustration", "shows_personal_data", "graphic_content", "redacted_from"]},
         ),
         (
-            "Stored file",
+            _("Stored file"),
             {
                 "fields": [
                     "sha256",
@@ -144,13 +162,14 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
         # A photo's stored file and its technical fields never change; there is nothing to revert to.
         return True
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def thumbnail_preview(self, photo):
         return photo_preview(photo, box=80, compact=True)
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def image(self, photo):
-        warning = "Graphic content. " if photo.graphic_content or photo.artifact.graphic_content else ""
+        graphic = photo.graphic_content or photo.artifact.graphic_content
+        warning = format_html("{} ", gettext("Graphic content.")) if graphic else ""
         return format_html(
             '{}<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>{}',
             warning,
@@ -162,54 +181,65 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
             format_html("<br><small>{}</small>", photo.notice) if photo.is_illustration else "",
         )
 
-    @admin.display(description="original")
+    @admin.display(description=_("original"))
     def file_summary(self, photo):
         return format_html(
-            "{} · {} × {} px · {} ({} bytes)",
-            photo.image_format,
-            photo.width,
-            photo.height,
-            filesizeformat(photo.byte_size),
-            f"{photo.byte_size:,}",
+            ngettext(
+                "{format} · {width} × {height} px · {size} ({bytes} byte)",
+                "{format} · {width} × {height} px · {size} ({bytes} bytes)",
+                photo.byte_size or 0,
+            ),
+            format=photo.image_format,
+            width=photo.width,
+            height=photo.height,
+            size=filesizeformat(photo.byte_size),
+            bytes=f"{photo.byte_size:,}",
         )
 
     def _copy_links(self, photo):
         return format_html(
-            '<a href="{}">display copy</a> {} × {} · <a href="{}">thumbnail</a> {} × {} (copies carry no metadata)',
-            photo.get_media_url("display"),
-            photo.display_width,
-            photo.display_height,
-            photo.get_media_url("thumbnail"),
-            photo.thumbnail_width,
-            photo.thumbnail_height,
+            gettext(
+                '<a href="{display_url}">display copy</a> {display_width} × {display_height} · '
+                '<a href="{thumbnail_url}">thumbnail</a> {thumbnail_width} × {thumbnail_height} '
+                "(copies carry no metadata)"
+            ),
+            display_url=photo.get_media_url("display"),
+            display_width=photo.display_width,
+            display_height=photo.display_height,
+            thumbnail_url=photo.get_media_url("thumbnail"),
+            thumbnail_width=photo.thumbnail_width,
+            thumbnail_height=photo.thumbnail_height,
         )
 
-    @admin.display(description="files")
+    @admin.display(description=_("files"))
     def files(self, photo):
-        link = photo.get_media_url("original")
-        return format_html('<a href="{}">original</a> (with its metadata) · {}', link, self._copy_links(photo))
+        return format_html(
+            gettext('<a href="{url}">original</a> (with its metadata) · {copies}'),
+            url=photo.get_media_url("original"),
+            copies=self._copy_links(photo),
+        )
 
-    @admin.display(description="files")
+    @admin.display(description=_("files"))
     def copies(self, photo):
-        note = "the original is for staff with the “view original files” permission"
+        note = gettext("the original is for staff with the “view original files” permission")
         return format_html("{}; {}", self._copy_links(photo), note)
 
-    @admin.display(description="EXIF of the original")
+    @admin.display(description=_("EXIF of the original"))
     def exif_withheld(self, photo):
-        return "Withheld: shown only to staff with the “view original files” permission."
+        return gettext("Withheld: shown only to staff with the “view original files” permission.")
 
-    @admin.display(description="EXIF of the original")
+    @admin.display(description=_("EXIF of the original"))
     def exif_pretty(self, photo):
         found = exif_privacy.findings(photo.exif)
         if found:
             return format_html(
-                '<p class="errornote">Locates or identifies: {}. Only staff allowed to take originals see it.</p>'
-                "<pre>{}</pre>",
-                "; ".join(found),
+                '<p class="errornote">{}</p><pre>{}</pre>',
+                gettext("Locates or identifies: %(found)s. Only staff allowed to take originals see it.")
+                % {"found": "; ".join(found)},
                 json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True),
             )
         if not photo.exif:
-            return "None recorded."
+            return gettext("None recorded.")
         return format_html("<pre>{}</pre>", json.dumps(photo.exif, indent=2, ensure_ascii=False, sort_keys=True))
 
     def save_model(self, request, obj, form, change):

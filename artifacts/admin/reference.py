@@ -1,6 +1,7 @@
 """Sources and languages: small reference tables that artifacts point at."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.admin.common import HistoryAdmin
 from artifacts.models import Language, Source
@@ -11,11 +12,11 @@ class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "published_on", "author", "url"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "author", "url", "dateline"]
-    search_help_text = "Title, publisher, author, dateline or URL."
+    search_help_text = _("Title, publisher, author, dateline or URL.")
     date_hierarchy = "published_on"
     fieldsets = [
         (None, {"fields": ["title", "publisher", "author", "published_on", "dateline"]}),
-        ("Where to find it", {"fields": ["url", "archived_url"]}),
+        (_("Where to find it"), {"fields": ["url", "archived_url"]}),
     ]
 
 

@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from artifacts import publication
 from artifacts.choices import PublicationStatus
@@ -20,31 +22,41 @@ STYLESHEET = "css/admin-review.css"
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for withdrawal (shown to the public)",
+        label=_("Reason for withdrawal (shown to the public)"),
         max_length=publication.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="Shown at the record's address with the date, e.g. “It exposed a living person.” "
-        "Give no detail that should stay private.",
+        help_text=_(
+            "Shown at the record's address with the date, e.g. “It exposed a living person.” "
+            "Give no detail that should stay private."
+        ),
     )
 
 
+def _badge(status: str) -> str:
+    label = PublicationStatus(status).label
+    return format_html('<span class="publication-badge publication-{}">{}</span>', status, label)
+
+
 def status_badge_html(artifact) -> str:
-    label = PublicationStatus(artifact.status).label
-    return format_html('<span class="publication-badge publication-{}">{}</span>', artifact.status, label)
+    return _badge(artifact.status)
 
 
 def _run(request, name: str, artifacts, reason: str = "") -> None:
     """Make the move on each record and say, per record, what happened."""
-    done, move = [], publication.MOVES[name]
+    done = []
     for artifact in artifacts:
         try:
             publication.perform(name, artifact=artifact, user=request.user, reason=reason)
         except ValidationError as refused:
-            messages.error(request, f"{artifact.accession_number}: {' '.join(refused.messages)}")
+            messages.error(
+                request,
+                gettext("%(record)s: %(refusal)s")
+                % {"record": artifact.accession_number, "refusal": " ".join(refused.messages)},
+            )
         else:
             done.append(artifact.accession_number)
     if done:
-        messages.success(request, f"{', '.join(done)} {'was' if len(done) == 1 else 'were'} {move.done}.")
+        messages.success(request, publication.done_message(name, done))
 
 
 def _action(name: str, description: str):
@@ -55,9 +67,9 @@ def _action(name: str, description: str):
     return admin.action(description=description)(action)
 
 
-mark_ready_action = _action("ready", "Mark selected artifacts ready for review")
-publish_action = _action("publish", "Publish selected artifacts (needs a second curator)")
-return_to_draft_action = _action("draft", "Return selected artifacts to draft")
+mark_ready_action = _action("ready", _("Mark selected artifacts ready for review"))
+publish_action = _action("publish", _("Publish selected artifacts (needs a second curator)"))
+return_to_draft_action = _action("draft", _("Return selected artifacts to draft"))
 
 
 class PublicationAdminMixin:
@@ -70,7 +82,7 @@ class PublicationAdminMixin:
     def media(self):
         return super().media + forms.Media(css={"all": [STYLESHEET]})
 
-    @admin.display(description="publication status", ordering="status")
+    @admin.display(description=_("publication status"), ordering="status")
     def status_badge(self, artifact):
         return status_badge_html(artifact)
 
@@ -109,6 +121,9 @@ class PublicationAdminMixin:
                 "events": list(publication.events(obj)),
                 "last_editor": publication.last_editor(obj),
             }
+        else:
+            # A new record: it will be saved as a draft.
+            context["draft_badge"] = _badge(PublicationStatus.DRAFT)
         context["review_waiting"] = publication.review_queue().count()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -137,7 +152,8 @@ class PublicationAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{publication.MOVES[move].label.rstrip('…')}: {artifact.accession_number}",
+            "title": gettext("%(step)s: %(record)s")
+            % {"step": publication.MOVES[move].label.rstrip("…"), "record": artifact.accession_number},
             "artifact": artifact,
             "badge": status_badge_html(artifact),
             "move": publication.MOVES[move],
@@ -165,7 +181,7 @@ class PublicationAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Review queue: records waiting to be published",
+            "title": gettext("Review queue: records waiting to be published"),
             "rows": rows,
             "may_publish": publication.may_publish(request.user),
             "second_person": getattr(settings, "ARCHIVE_PUBLISH_NEEDS_SECOND_PERSON", True),

@@ -7,6 +7,7 @@ that already holds rows, so that changing the type never hides data that exists.
 """
 
 from django.forms.models import _get_foreign_key
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.choices import ArtifactType
 from artifacts.models import (
@@ -50,14 +51,14 @@ STARTER_COMMON = (SourceCitation, CustodyEvent)
 
 # What the first step says each type records, in the order curators meet them most.
 DESCRIPTIONS = {
-    ArtifactType.MILITARY_ID: "The document's details and the personal data it carries.",
-    ArtifactType.WEAPON: "Manufacturer, model, calibre, markings and serial numbers.",
-    ArtifactType.GEAR: "Manufacturer, model, markings and serial numbers.",
-    ArtifactType.HANDWRITTEN: "Its texts, with translations, and the people they name.",
-    ArtifactType.TYPED_DOCUMENT: "Its texts, with translations, and the people they name.",
-    ArtifactType.BOOKLET: "Its texts, with translations, and the people they name.",
-    ArtifactType.PHRASE_LIST: "Its phrases, each with its translation.",
-    ArtifactType.OTHER: "Every kind of detail, for an artifact that fits none of the above.",
+    ArtifactType.MILITARY_ID: _("The document's details and the personal data it carries."),
+    ArtifactType.WEAPON: _("Manufacturer, model, calibre, markings and serial numbers."),
+    ArtifactType.GEAR: _("Manufacturer, model, markings and serial numbers."),
+    ArtifactType.HANDWRITTEN: _("Its texts, with translations, and the people they name."),
+    ArtifactType.TYPED_DOCUMENT: _("Its texts, with translations, and the people they name."),
+    ArtifactType.BOOKLET: _("Its texts, with translations, and the people they name."),
+    ArtifactType.PHRASE_LIST: _("Its phrases, each with its translation."),
+    ArtifactType.OTHER: _("Every kind of detail, for an artifact that fits none of the above."),
 }
 
 

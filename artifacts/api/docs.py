@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -54,10 +57,17 @@ class Component:
     fields: list[Field] = field(default_factory=list)
 
 
-@functools.cache
 def openapi_schema() -> dict:
-    """The schema the API serves at /api/schema/; it does not depend on who asks."""
-    return SchemaGenerator().get_schema(request=None, public=True)
+    """The schema the API serves at /api/schema/, with its descriptions in the active
+    language; it does not depend on who asks."""
+    return _schema_in(translation.get_language())
+
+
+@functools.cache
+def _schema_in(language: str | None) -> dict:
+    # Descriptions are read as the schema is generated: one schema per language.
+    with translation.override(language):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 class _Reader:
@@ -82,22 +92,36 @@ class _Reader:
             name = fragment["$ref"].rsplit("/", 1)[-1]
             target = self.components.get(name, {})
             if "enum" in target:
-                return "one of: " + ", ".join(str(v) for v in target["enum"] if v not in ("", None))
+                return _one_of(target["enum"])
             return name
-        for key, joiner in (("allOf", " and "), ("oneOf", " or ")):
+        for key, joiner in (("allOf", _both), ("oneOf", _either)):
             if key in fragment:
                 kinds = [self.kind(part) for part in fragment[key] if part.get("enum") != [None]]
-                return joiner.join(k for k in kinds if k) or "value"
+                kinds = [k for k in kinds if k]
+                return functools.reduce(joiner, kinds) if kinds else pgettext("kind of API value", "value")
+        # OpenAPI's own type names (string, integer, object…) are kept as the schema spells them.
         kind = fragment.get("type", "object")
         if kind == "array":
-            kind = f"list of {self.kind(fragment.get('items', {}))}"
+            kind = _("list of %(kind)s") % {"kind": self.kind(fragment.get("items", {}))}
         elif "enum" in fragment:
-            kind = "one of: " + ", ".join(str(v) for v in fragment["enum"] if v not in ("", None))
+            kind = _one_of(fragment["enum"])
         elif fragment.get("format"):
             kind = f"{kind} ({fragment['format']})"
         if fragment.get("nullable"):
-            kind += ", or null"
+            kind = _("%(kind)s, or null") % {"kind": kind}
         return kind
+
+
+def _one_of(values) -> str:
+    return _("one of: %(values)s") % {"values": ", ".join(str(v) for v in values if v not in ("", None))}
+
+
+def _both(first: str, second: str) -> str:
+    return _("%(first)s and %(second)s") % {"first": first, "second": second}
+
+
+def _either(first: str, second: str) -> str:
+    return _("%(first)s or %(second)s") % {"first": first, "second": second}
 
 
 def operations(schema: dict) -> list[Operation]:
@@ -109,14 +133,15 @@ def operations(schema: dict) -> list[Operation]:
             for raw in operation.get("parameters", []):
                 fragment = raw.get("schema", {})
                 values = fragment.get("enum") or fragment.get("items", {}).get("enum") or []
-                kind = "text" if fragment.get("type") == "string" else fragment.get("type", "text")
+                text = pgettext("kind of API parameter", "text")
+                kind = text if fragment.get("type") == "string" else fragment.get("type", text)
                 if fragment.get("type") == "array":
-                    kind = "text, repeatable"
+                    kind = pgettext("kind of API parameter", "text, repeatable")
                 if raw.get("in") == "path":
-                    kind += ", in the path"
+                    kind = _("%(kind)s, in the path") % {"kind": kind}
                 description = raw.get("description", "")
-                if "Values:" in description:
-                    values = []  # already listed, with their meanings
+                if values and all(f"{value} (" in description for value in values):
+                    values = []  # already listed, with their meanings: “code (label), …”
                 parameters.append(Parameter(raw["name"], kind, description, [str(v) for v in values]))
             content = operation.get("responses", {}).get("200", {}).get("content", {})
             response = next((reader.kind(media.get("schema", {})) for media in content.values()), "")

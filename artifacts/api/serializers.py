@@ -8,8 +8,9 @@ An empty string means the source did not publish that detail, as on the pages.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from artifacts.access import sees_drafts, takes_originals
@@ -58,22 +59,30 @@ class AccessNameField(serializers.ReadOnlyField):
         return ACCESS_NAMES[value]
 
 
+# A component's description on the API page is given to the schema in words that can be
+# translated (a docstring cannot be); the docstring says the same for readers of the code.
+@extend_schema_serializer(
+    description=_(
+        "One result of a catalog search, with the same field names as the CSV and JSON downloads. "
+        "An empty string means the source did not publish that detail."
+    )
+)
 class ArtifactSummarySerializer(serializers.ModelSerializer):
     """One result of a catalog search, with the same field names as the CSV and JSON
     downloads. An empty string means the source did not publish that detail."""
 
-    url = AbsoluteURLField(help_text="The record's page.")
+    url = AbsoluteURLField(help_text=_("The record's page."))
     api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:artifact-detail", lookup_field="accession_number", help_text="This record in the API."
+        view_name="api:artifact-detail", lookup_field="accession_number", help_text=_("This record in the API.")
     )
-    type = serializers.CharField(source="artifact_type", help_text="Type code, e.g. phrase_list.")
-    type_label = serializers.CharField(source="get_artifact_type_display", help_text="Type in words.")
+    type = serializers.CharField(source="artifact_type", help_text=_("Type code, e.g. phrase_list."))
+    type_label = serializers.CharField(source="get_artifact_type_display", help_text=_("Type in words."))
     verification_status_label = serializers.CharField(source="get_verification_status_display")
     recovery_date_in_words = EDTFWordsField(source="recovery_date")
-    has_photos = serializers.BooleanField(help_text="Whether there is at least one image you may see.")
-    access_level = AccessNameField(help_text="Who may see the record: public, researchers or staff.")
+    has_photos = serializers.BooleanField(help_text=_("Whether there is at least one image you may see."))
+    access_level = AccessNameField(help_text=_("Who may see the record: public, researchers or staff."))
     publication_status = serializers.CharField(
-        source="status", help_text="published; or, seen by staff only: draft, ready for review, withdrawn."
+        source="status", help_text=_("published; or, seen by staff only: draft, ready for review, withdrawn.")
     )
 
     class Meta:
@@ -109,6 +118,7 @@ class LanguageSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+@extend_schema_serializer(description=_("A publication that reports the artifact, with where in it (the locator)."))
 class SourceSerializer(serializers.ModelSerializer):
     """A publication that reports the artifact, with where in it (the locator)."""
 
@@ -134,7 +144,7 @@ class ImageFileSerializer(serializers.Serializer):
 class OriginalFileSerializer(serializers.Serializer):
     url = serializers.URLField(
         allow_null=True,
-        help_text="Staff with the “view original files” permission only: originals keep the camera's metadata.",
+        help_text=_("Staff with the “view original files” permission only: originals keep the camera's metadata."),
     )
     sha256 = serializers.CharField()
     byte_size = serializers.IntegerField()
@@ -143,13 +153,20 @@ class OriginalFileSerializer(serializers.Serializer):
     height = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    description=_(
+        "A photo or illustration you may see. Images with graphic content are flagged (graphic_content), not "
+        "withheld: decide for your own readers whether to show them. An illustration must always be shown with "
+        "its notice."
+    )
+)
 class PhotoSerializer(serializers.ModelSerializer):
     """A photo or illustration you may see. Images with graphic content are flagged
     (graphic_content), not withheld: decide for your own readers whether to show them.
     An illustration must always be shown with its notice."""
 
     notice = serializers.CharField(
-        read_only=True, help_text="For illustrations: the notice that must accompany the image."
+        read_only=True, help_text=_("For illustrations: the notice that must accompany the image.")
     )
     graphic_content = serializers.SerializerMethodField()
     redacted_copy = serializers.SerializerMethodField()
@@ -282,17 +299,20 @@ class SerialNumberSerializer(serializers.ModelSerializer):
         fields = ["value", "location"]
 
 
+@extend_schema_serializer(
+    description=_("Every item of personal data on the object is listed; its value only where you may see it.")
+)
 class PersonalDatumSerializer(serializers.Serializer):
     """Every item of personal data on the object is listed; its value only where you may see it."""
 
-    field = serializers.CharField(help_text="Kind of data, e.g. name or service_number.")
+    field = serializers.CharField(help_text=_("Kind of data, e.g. name or service_number."))
     label = serializers.CharField()
     text_position = serializers.IntegerField(
-        allow_null=True, help_text="When it is written in one of the texts: that text's position."
+        allow_null=True, help_text=_("When it is written in one of the texts: that text's position.")
     )
     withheld = serializers.BooleanField()
-    value = serializers.CharField(allow_null=True, help_text="null when withheld.")
-    note = serializers.CharField(allow_null=True, help_text="“withheld: personal data” when withheld.")
+    value = serializers.CharField(allow_null=True, help_text=_("null when withheld."))
+    note = serializers.CharField(allow_null=True, help_text=_("“withheld: personal data” when withheld."))
 
 
 class RelatedArtifactSerializer(serializers.Serializer):
@@ -304,9 +324,9 @@ class RelatedArtifactSerializer(serializers.Serializer):
 
 class RelationSerializer(serializers.Serializer):
     relation_type = serializers.CharField()
-    label = serializers.CharField(help_text="The relation read from this artifact, e.g. “Part of”.")
+    label = serializers.CharField(help_text=_("The relation read from this artifact, e.g. “Part of”."))
     direction = serializers.ChoiceField(
-        choices=["outgoing", "incoming"], help_text="outgoing: stated on this record; incoming: on the other."
+        choices=["outgoing", "incoming"], help_text=_("outgoing: stated on this record; incoming: on the other.")
     )
     artifact = RelatedArtifactSerializer()
     note = serializers.CharField()
@@ -319,6 +339,7 @@ class CitationSerializer(serializers.Serializer):
     csl_json_url = serializers.URLField()
 
 
+@extend_schema_serializer(description=_("A whole record, with everything on its page that you may see."))
 class ArtifactDetailSerializer(ArtifactSummarySerializer):
     """A whole record, with everything on its page that you may see."""
 
@@ -336,10 +357,10 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
     personal_data = PersonalDatumSerializer(source="personal_data_items", many=True, read_only=True)
     relations = RelationSerializer(source="visible_relations", many=True, read_only=True)
     custody = serializers.SerializerMethodField()
-    custody_url = serializers.SerializerMethodField(help_text="The custody record as a download.")
+    custody_url = serializers.SerializerMethodField(help_text=_("The custody record as a download."))
     citation = CitationSerializer(source="citations", read_only=True)
     recovery_place_precision_label = serializers.CharField(source="get_recovery_place_precision_display")
-    internal_notes = serializers.CharField(read_only=True, required=False, help_text="Present for staff only.")
+    internal_notes = serializers.CharField(read_only=True, required=False, help_text=_("Present for staff only."))
 
     class Meta(ArtifactSummarySerializer.Meta):
         fields = [
@@ -377,9 +398,11 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
     @extend_schema_field(
         {
             "type": "object",
-            "description": "The chain of custody with every event's SHA-256 hash, as the custody record "
-            "download gives it (format bfa-custody-record/2), with each entry's proof from the transparency log; "
-            "verify it with the checker served at /transparency/bfa-verify.pyz.",
+            "description": _(
+                "The chain of custody with every event's SHA-256 hash, as the custody record "
+                "download gives it (format bfa-custody-record/2), with each entry's proof from the transparency "
+                "log; verify it with the checker served at /transparency/bfa-verify.pyz."
+            ),
         }
     )
     def get_custody(self, artifact):

@@ -10,6 +10,9 @@ and says so, the API answers 400 and names the parameter: a script cannot read a
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -26,7 +29,13 @@ from artifacts.filters import SORT_CHOICES, SORTS, ArtifactFilter, order_for
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
 from artifacts.views.pages import DEFAULT_PER_PAGE, INVERSE_RELATION, PER_PAGE_CHOICES
 
-WITHHELD_NOTE = "withheld: personal data"
+WITHHELD_NOTE = "withheld: personal data"  # a value of the API's answers: English, as every field name
+
+
+def _format_lazy(message, **values) -> str:
+    """`message % values`, read when the schema is generated, in the language of the request
+    (the documentation page's, or /api/schema/?lang=uk)."""
+    return lazy(lambda: str(message) % values, str)()
 
 
 class CatalogPagination(PageNumberPagination):
@@ -34,8 +43,12 @@ class CatalogPagination(PageNumberPagination):
     see, so it never reveals restricted ones."""
 
     page_size = DEFAULT_PER_PAGE
-    page_query_description = "Page number, from 1."
-    page_size_query_description = f"Results per page, {DEFAULT_PER_PAGE} unless given; at most {max(PER_PAGE_CHOICES)}."
+    page_query_description = _("Page number, from 1.")
+    page_size_query_description = _format_lazy(
+        _("Results per page, %(default)s unless given; at most %(most)s."),
+        default=DEFAULT_PER_PAGE,
+        most=max(PER_PAGE_CHOICES),
+    )
     page_size_query_param = "per_page"
     max_page_size = max(PER_PAGE_CHOICES)
 
@@ -91,8 +104,11 @@ def personal_data_items(artifact, user) -> list[dict]:
 # The catalog's date filters take text (a year, month or day), which the schema generator
 # cannot infer from their form field; say what they accept.
 for _name, _text in (
-    ("recovered_from", "Records possibly recovered in or after this year, month or day (2024, 2024-12, 2024-12-31)."),
-    ("recovered_to", "Records possibly recovered in or before this year, month or day."),
+    (
+        "recovered_from",
+        _("Records possibly recovered in or after this year, month or day (2024, 2024-12, 2024-12-31)."),
+    ),
+    ("recovered_to", _("Records possibly recovered in or before this year, month or day.")),
 ):
     extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$", "description": _text})(
         ArtifactFilter.base_filters[_name]
@@ -103,11 +119,16 @@ def _choices(choices) -> str:
     return ", ".join(f"{value} ({label})" for value, label in choices)
 
 
+def _with_values(description, choices) -> str:
+    # Labels are read when the schema is generated, in the language of the request.
+    return gettext("%(description)s Values: %(values)s.") % {"description": description, "values": _choices(choices)}
+
+
 def _many(name, description, choices=None) -> OpenApiParameter:
     return OpenApiParameter(
         name,
-        {"type": "array", "items": {"type": "string", **({"enum": [c for c, _ in choices]} if choices else {})}},
-        description=description + (f" Values: {_choices(choices)}." if choices else ""),
+        {"type": "array", "items": {"type": "string", **({"enum": [c for c, _label in choices]} if choices else {})}},
+        description=lazy(_with_values, str)(description, choices) if choices else description,
         explode=True,
         style="form",
     )
@@ -118,45 +139,51 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "q",
         OpenApiTypes.STR,
-        description="Search, exactly as typed into the catalog's search box (see the help beneath it).",
+        description=_("Search, exactly as typed into the catalog's search box (see the help beneath it)."),
     ),
-    _many("type", "Type of artifact; repeat for several (any of them).", ArtifactType.choices),
-    _many("verification", "Verification status; repeat for several.", VerificationStatus.choices),
-    _many("place", "Place of recovery, exactly as recorded; repeat for several."),
-    _many("unit", "Recovering organisation or unit, exactly as recorded; repeat for several."),
+    _many("type", _("Type of artifact; repeat for several (any of them)."), ArtifactType.choices),
+    _many("verification", _("Verification status; repeat for several."), VerificationStatus.choices),
+    _many("place", _("Place of recovery, exactly as recorded; repeat for several.")),
+    _many("unit", _("Recovering organisation or unit, exactly as recorded; repeat for several.")),
     OpenApiParameter(
         "photos",
         OpenApiTypes.STR,
         enum=["yes", "no"],
-        description="Only records with (yes) or without (no) an image you may see.",
+        description=_("Only records with (yes) or without (no) an image you may see."),
     ),
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
         enum=[key for key, _label in SORT_CHOICES],
-        description="Order of the results, as on the catalog page. Default: relevance with a search (q), "
-        "accession number without one.",
+        description=_(
+            "Order of the results, as on the catalog page. Default: relevance with a search (q), "
+            "accession number without one."
+        ),
     ),
 ]
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Search and filter the catalog",
-        description="The catalog page's results as JSON, with the same parameters: every parameter of "
-        "the page's URL works here too. The count includes only records you may see.",
+        summary=_("Search and filter the catalog"),
+        description=_(
+            "The catalog page's results as JSON, with the same parameters: every parameter of "
+            "the page's URL works here too. The count includes only records you may see."
+        ),
         parameters=LIST_PARAMETERS,
     ),
     retrieve=extend_schema(
-        summary="One artifact record in full",
-        description="Photos, texts, phrases, relations, personal data and the custody record, each "
-        "limited to what you may see. A record you may not see answers 404, like one that does not exist.",
+        summary=_("One artifact record in full"),
+        description=_(
+            "Photos, texts, phrases, relations, personal data and the custody record, each "
+            "limited to what you may see. A record you may not see answers 404, like one that does not exist."
+        ),
         parameters=[
             OpenApiParameter(
                 "accession_number",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="The record's accession number, e.g. BFA-2026-0001.",
+                description=_("The record's accession number, e.g. BFA-2026-0001."),
             )
         ],
     ),

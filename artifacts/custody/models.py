@@ -16,6 +16,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from artifacts import edtf_dates
 from artifacts.choices import CUSTODY_TERM_MAP, CustodyEventType
@@ -43,48 +45,68 @@ class CustodyEvent(models.Model):
         Artifact,
         on_delete=models.PROTECT,
         related_name="custody_events",
-        verbose_name="artifact",
-        help_text="The artifact whose custody this records.",
+        verbose_name=_("artifact"),
+        help_text=_("The artifact whose custody this records."),
     )
     sequence = models.PositiveIntegerField(
-        "sequence number", editable=False, help_text="1 for the first event of the artifact, then 2, 3…"
+        _("sequence number"), editable=False, help_text=_("1 for the first event of the artifact, then 2, 3…")
     )
     event_type = models.CharField(
-        "event", max_length=20, choices=CustodyEventType.choices, help_text="What happened to the object."
+        _("event"), max_length=20, choices=CustodyEventType.choices, help_text=_("What happened to the object.")
     )
-    occurred = edtf_dates.EDTFField("when (EDTF)", help_text="EDTF; uncertainty allowed, e.g. 2025-01~.")
+    occurred = edtf_dates.EDTFField(_("when (EDTF)"), help_text=_("EDTF; uncertainty allowed, e.g. 2025-01~."))
     occurred_as_reported = models.CharField(
-        "when, as reported", max_length=200, blank=True, help_text="The source's own words, if vague."
+        _("when, as reported"), max_length=200, blank=True, help_text=_("The source's own words, if vague.")
     )
     occurred_earliest = models.DateField(
-        "earliest day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date; for ordering."
-    )
-    place = models.CharField("place", max_length=200, blank=True, help_text="Where it happened, as precisely as known.")
-    destination = models.CharField(
-        "to place", max_length=200, blank=True, help_text="For movements and transfers: where the object went."
-    )
-    released_by = models.CharField("released by", max_length=200, blank=True, help_text="Person or organisation.")
-    released_by_role = models.CharField("role of releaser", max_length=100, blank=True, help_text="e.g. unit.")
-    received_by = models.CharField("received by", max_length=200, blank=True, help_text="Person or organisation.")
-    received_by_role = models.CharField("role of receiver", max_length=100, blank=True, help_text="e.g. curator.")
-    authorised_by = models.CharField("authorised by", max_length=200, blank=True, help_text="Who approved it.")
-    witnesses = models.CharField("witnesses", max_length=300, blank=True, help_text="Names or roles, comma-separated.")
-    purpose = models.CharField("purpose", max_length=300, blank=True, help_text="Why it happened.")
-    condition_before = models.CharField("condition before", max_length=300, blank=True, help_text="As observed.")
-    condition_after = models.CharField("condition after", max_length=300, blank=True, help_text="As observed.")
-    seal_numbers_out = models.CharField("seal or bag numbers out", max_length=200, blank=True, help_text="Released.")
-    seal_numbers_in = models.CharField("seal or bag numbers in", max_length=200, blank=True, help_text="Received.")
-    seal_intact = models.BooleanField(
-        "seal intact", null=True, blank=True, help_text="Whether the seal was intact on receipt; empty if no seal."
-    )
-    note = models.TextField("note", blank=True, help_text="Anything else, including the source of this statement.")
-    outcome = models.CharField(
-        "outcome",
-        max_length=4,
-        choices=[("pass", "Passed"), ("fail", "Failed")],
+        _("earliest day"),
         null=True,
         blank=True,
-        help_text="For fixity checks: whether every file and the chain verified.",
+        editable=False,
+        help_text=_("Derived from the EDTF date; for ordering."),
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Where it happened, as precisely as known.")
+    )
+    destination = models.CharField(
+        _("to place"), max_length=200, blank=True, help_text=_("For movements and transfers: where the object went.")
+    )
+    released_by = models.CharField(_("released by"), max_length=200, blank=True, help_text=_("Person or organisation."))
+    released_by_role = models.CharField(_("role of releaser"), max_length=100, blank=True, help_text=_("e.g. unit."))
+    received_by = models.CharField(_("received by"), max_length=200, blank=True, help_text=_("Person or organisation."))
+    received_by_role = models.CharField(_("role of receiver"), max_length=100, blank=True, help_text=_("e.g. curator."))
+    authorised_by = models.CharField(_("authorised by"), max_length=200, blank=True, help_text=_("Who approved it."))
+    witnesses = models.CharField(
+        _("witnesses"), max_length=300, blank=True, help_text=_("Names or roles, comma-separated.")
+    )
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True, help_text=_("Why it happened."))
+    condition_before = models.CharField(_("condition before"), max_length=300, blank=True, help_text=_("As observed."))
+    condition_after = models.CharField(_("condition after"), max_length=300, blank=True, help_text=_("As observed."))
+    seal_numbers_out = models.CharField(
+        _("seal or bag numbers out"), max_length=200, blank=True, help_text=_("Released.")
+    )
+    seal_numbers_in = models.CharField(
+        _("seal or bag numbers in"), max_length=200, blank=True, help_text=_("Received.")
+    )
+    seal_intact = models.BooleanField(
+        _("seal intact"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the seal was intact on receipt; empty if no seal."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Anything else, including the source of this statement.")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=4,
+        choices=[
+            ("pass", pgettext_lazy("fixity check outcome", "Passed")),
+            ("fail", pgettext_lazy("fixity check outcome", "Failed")),
+        ],
+        null=True,
+        blank=True,
+        help_text=_("For fixity checks: whether every file and the chain verified."),
     )
     corrects = models.ForeignKey(
         "self",
@@ -92,8 +114,8 @@ class CustodyEvent(models.Model):
         null=True,
         blank=True,
         related_name="corrections",
-        verbose_name="corrects event",
-        help_text="For a correction: the earlier event it puts right.",
+        verbose_name=_("corrects event"),
+        help_text=_("For a correction: the earlier event it puts right."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,21 +123,22 @@ class CustodyEvent(models.Model):
         null=True,
         editable=False,
         related_name="+",
-        verbose_name="recorded by",
-        help_text="The account that entered the event.",
+        verbose_name=_("recorded by"),
+        help_text=_("The account that entered the event."),
     )
-    recorded_at = models.DateTimeField("recorded at", editable=False, help_text="When the event was entered.")
+    recorded_at = models.DateTimeField(_("recorded at"), editable=False, help_text=_("When the event was entered."))
     previous_hash = models.CharField(
-        "previous event's hash", max_length=64, editable=False, help_text="Empty for the first event."
+        _("previous event's hash"), max_length=64, editable=False, help_text=_("Empty for the first event.")
     )
     entry_hash = models.CharField(
-        "hash", max_length=64, editable=False, unique=True, help_text="SHA-256 of this event's canonical form."
+        _("hash"), max_length=64, editable=False, unique=True, help_text=_("SHA-256 of this event's canonical form.")
     )
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "custody event"
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
         ordering = ["artifact", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["artifact", "sequence"], name="unique_custody_sequence"),
@@ -162,19 +185,24 @@ class CustodyAttachment(models.Model):
         CustodyEvent,
         on_delete=models.PROTECT,
         related_name="attachments",
-        verbose_name="custody event",
-        help_text="The event this file documents.",
+        verbose_name=_("custody event"),
+        help_text=_("The event this file documents."),
     )
-    file = models.FileField("file", upload_to=attachment_path, max_length=200, help_text="Stored unchanged.")
-    original_name = models.CharField("original file name", max_length=255, help_text="As uploaded.")
-    description = models.CharField("description", max_length=300, blank=True, help_text="e.g. signed transfer form.")
-    sha256 = models.CharField("SHA-256", max_length=64, help_text="Hex digest taken at ingest; part of the event hash.")
-    byte_size = models.PositiveBigIntegerField("size in bytes", help_text="At ingest.")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200, help_text=_("Stored unchanged."))
+    original_name = models.CharField(_("original file name"), max_length=255, help_text=_("As uploaded."))
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, help_text=_("e.g. signed transfer form.")
+    )
+    sha256 = models.CharField(
+        _("SHA-256"), max_length=64, help_text=_("Hex digest taken at ingest; part of the event hash.")
+    )
+    byte_size = models.PositiveBigIntegerField(_("size in bytes"), help_text=_("At ingest."))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "custody attachment"
+        verbose_name = _("custody attachment")
+        verbose_name_plural = _("custody attachments")
         ordering = ["event", "sha256"]
 
     def __str__(self):
@@ -200,12 +228,12 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if not kwargs.get("force_insert"):
             raise AppendOnlyError(
-                f"{self._meta.verbose_name} rows are appended by artifacts.custody and never changed."
+                f"{self._meta.verbose_name_raw} rows are appended by artifacts.custody and never changed."
             )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{self._meta.verbose_name} rows cannot be deleted.")
+        raise AppendOnlyError(f"{self._meta.verbose_name_raw} rows cannot be deleted.")
 
 
 class LeafKind(models.TextChoices):
@@ -220,17 +248,20 @@ class LeafKind(models.TextChoices):
 class LogLeaf(AppendOnlyModel):
     """One entry of the transparency log: the canonical JSON that was hashed into it."""
 
-    index = models.BigIntegerField("leaf index", primary_key=True, help_text="0 for the first leaf, then 1, 2…")
-    kind = models.CharField("kind", max_length=20, choices=LeafKind.choices, help_text="What the leaf records.")
+    index = models.BigIntegerField(_("leaf index"), primary_key=True, help_text=_("0 for the first leaf, then 1, 2…"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LeafKind.choices, help_text=_("What the leaf records."))
     object_id = models.BigIntegerField(
-        "row", help_text="The custody event, photo or attachment it records (a withdrawal names the photo)."
+        _("row"), help_text=_("The custody event, photo or attachment it records (a withdrawal names the photo).")
     )
-    accession_number = models.CharField("accession number", max_length=40, help_text="The artifact concerned.")
-    data = models.TextField("leaf data", help_text="Canonical JSON; the leaf hash is SHA-256(0x00 ‖ its UTF-8 bytes).")
-    appended_at = models.DateTimeField("appended", help_text="When the leaf was added to the log.")
+    accession_number = models.CharField(_("accession number"), max_length=40, help_text=_("The artifact concerned."))
+    data = models.TextField(
+        _("leaf data"), help_text=_("Canonical JSON; the leaf hash is SHA-256(0x00 ‖ its UTF-8 bytes).")
+    )
+    appended_at = models.DateTimeField(_("appended"), help_text=_("When the leaf was added to the log."))
 
     class Meta:
-        verbose_name = "log leaf"
+        verbose_name = _("log leaf")
+        verbose_name_plural = _("log leaves")
         ordering = ["index"]
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="logleaf_one_per_row")]
         indexes = [
@@ -245,11 +276,12 @@ class LogNode(AppendOnlyModel):
     """The hash of one complete subtree of the log, numbered in the order it was completed
     (artifacts.custody.checker.merkle.stored_index)."""
 
-    index = models.BigIntegerField("stored index", primary_key=True, help_text="Position in creation order.")
-    hash = models.BinaryField("hash", max_length=32, help_text="SHA-256 of the subtree, 32 bytes.")
+    index = models.BigIntegerField(_("stored index"), primary_key=True, help_text=_("Position in creation order."))
+    hash = models.BinaryField(_("hash"), max_length=32, help_text=_("SHA-256 of the subtree, 32 bytes."))
 
     class Meta:
-        verbose_name = "log subtree hash"
+        verbose_name = _("log subtree hash")
+        verbose_name_plural = _("log subtree hashes")
         ordering = ["index"]
 
     def __str__(self):
@@ -261,13 +293,14 @@ class SigningKey(AppendOnlyModel):
     before a key was rotated stay verifiable."""
 
     key_id = models.CharField(
-        "key id", max_length=64, unique=True, help_text="SHA-256 (hex) of the raw 32-byte Ed25519 public key."
+        _("key id"), max_length=64, unique=True, help_text=_("SHA-256 (hex) of the raw 32-byte Ed25519 public key.")
     )
-    public_key = models.CharField("public key", max_length=64, help_text="The raw Ed25519 public key, base64.")
-    first_used_at = models.DateTimeField("first used", help_text="When it signed its first head.")
+    public_key = models.CharField(_("public key"), max_length=64, help_text=_("The raw Ed25519 public key, base64."))
+    first_used_at = models.DateTimeField(_("first used"), help_text=_("When it signed its first head."))
 
     class Meta:
-        verbose_name = "signing key"
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
         ordering = ["first_used_at"]
 
     def __str__(self):
@@ -277,13 +310,13 @@ class SigningKey(AppendOnlyModel):
 class TreeHead(AppendOnlyModel):
     """A published state of the log: its size and root, signed by the archive's key."""
 
-    number = models.PositiveIntegerField("head number", unique=True, help_text="1 for the first head, then 2, 3…")
-    origin = models.CharField("log name", max_length=200, help_text="The name of the log that the head is of.")
-    tree_size = models.BigIntegerField("tree size", help_text="How many leaves the head covers.")
-    root_hash = models.CharField("root hash", max_length=64, help_text="MTH of the first tree_size leaves, hex.")
-    timestamp = models.DateTimeField("time", help_text="When the archive signed it (milliseconds, UTC).")
+    number = models.PositiveIntegerField(_("head number"), unique=True, help_text=_("1 for the first head, then 2, 3…"))
+    origin = models.CharField(_("log name"), max_length=200, help_text=_("The name of the log that the head is of."))
+    tree_size = models.BigIntegerField(_("tree size"), help_text=_("How many leaves the head covers."))
+    root_hash = models.CharField(_("root hash"), max_length=64, help_text=_("MTH of the first tree_size leaves, hex."))
+    timestamp = models.DateTimeField(_("time"), help_text=_("When the archive signed it (milliseconds, UTC)."))
     previous = models.CharField(
-        "previous head", max_length=64, blank=True, help_text="SHA-256 (hex) of the previous head's text."
+        _("previous head"), max_length=64, blank=True, help_text=_("SHA-256 (hex) of the previous head's text.")
     )
     key = models.ForeignKey(
         SigningKey,
@@ -291,13 +324,16 @@ class TreeHead(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="heads",
-        verbose_name="signing key",
-        help_text="Empty when no signing key was configured: the head is then unsigned.",
+        verbose_name=_("signing key"),
+        help_text=_("Empty when no signing key was configured: the head is then unsigned."),
     )
-    signature = models.CharField("signature", max_length=100, blank=True, help_text="Ed25519 over the text, base64.")
+    signature = models.CharField(
+        _("signature"), max_length=100, blank=True, help_text=_("Ed25519 over the text, base64.")
+    )
 
     class Meta:
-        verbose_name = "signed tree head"
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
         ordering = ["number"]
         constraints = [models.CheckConstraint(condition=models.Q(tree_size__gte=0), name="treehead_size_not_negative")]
 
@@ -312,14 +348,23 @@ class HeadTimestamp(AppendOnlyModel):
     """An RFC 3161 token from a time-stamping authority over a head's text and signature."""
 
     head = models.ForeignKey(
-        TreeHead, on_delete=models.PROTECT, related_name="timestamps", verbose_name="head", help_text="What it stamps."
+        TreeHead,
+        on_delete=models.PROTECT,
+        related_name="timestamps",
+        verbose_name=pgettext_lazy("signed tree head", "head"),
+        help_text=_("What it stamps."),
     )
-    tsa_url = models.URLField("authority", max_length=300, help_text="The time-stamping authority that issued it.")
-    token = models.BinaryField("token", help_text="The DER-encoded TimeStampToken.")
-    gen_time = models.DateTimeField("stamped at", help_text="The time the authority put in the token.")
+    tsa_url = models.URLField(
+        pgettext_lazy("time-stamping authority", "authority"),
+        max_length=300,
+        help_text=_("The time-stamping authority that issued it."),
+    )
+    token = models.BinaryField(_("token"), help_text=_("The DER-encoded TimeStampToken."))
+    gen_time = models.DateTimeField(_("stamped at"), help_text=_("The time the authority put in the token."))
 
     class Meta:
-        verbose_name = "head timestamp"
+        verbose_name = _("head timestamp")
+        verbose_name_plural = _("head timestamps")
         ordering = ["head", "gen_time"]
 
     def __str__(self):

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from artifacts.choices import AccessLevel, ObjectCategory
 from artifacts.models import Artifact
@@ -54,7 +57,7 @@ REQUIRED_FOR_NEW = ("title", "artifact_type")
 class Column:
     name: str
     kind: str  # text, choice, access, int, bool, date, list
-    help: str
+    help: str  # lazy: shown on the admin's import page in the curator's language
     choices: object = None  # a Choices class, or (value, label) pairs as _Choice
 
 
@@ -85,54 +88,73 @@ def _artifact_column(name: str) -> Column:
         kind = "int"
     else:
         kind = "text"
-    return Column(name, kind, str(field.help_text), _field_choices(field) if kind == "choice" else None)
+    # The field's help text stays lazy, so that it is read in the language of each request.
+    return Column(name, kind, field.help_text, _field_choices(field) if kind == "choice" else None)
 
 
 # Sub-records written as flat CSV columns: prefix + the sub-record's field name.
 SOURCE_COLUMNS = {
-    "source_title": Column("source_title", "text", "Title of the publication reporting the artifact."),
-    "source_publisher": Column("source_publisher", "text", "Its publisher, e.g. The Washington Post."),
-    "source_author": Column("source_author", "text", "Author(s), if stated."),
-    "source_date": Column("source_date", "date", "Publication date, YYYY-MM-DD."),
-    "source_url": Column("source_url", "text", "Permanent address of the publication."),
-    "source_archived_url": Column("source_archived_url", "text", "A web-archive capture of it."),
-    "source_dateline": Column("source_dateline", "text", "Where it was filed from, as printed."),
-    "source_locator": Column("source_locator", "text", "Page, paragraph or timestamp in the source."),
+    "source_title": Column("source_title", "text", gettext_lazy("Title of the publication reporting the artifact.")),
+    "source_publisher": Column("source_publisher", "text", gettext_lazy("Its publisher, e.g. The Washington Post.")),
+    "source_author": Column("source_author", "text", gettext_lazy("Author(s), if stated.")),
+    "source_date": Column("source_date", "date", gettext_lazy("Publication date, YYYY-MM-DD.")),
+    "source_url": Column("source_url", "text", gettext_lazy("Permanent address of the publication.")),
+    "source_archived_url": Column("source_archived_url", "text", gettext_lazy("A web-archive capture of it.")),
+    "source_dateline": Column("source_dateline", "text", gettext_lazy("Where it was filed from, as printed.")),
+    "source_locator": Column("source_locator", "text", gettext_lazy("Page, paragraph or timestamp in the source.")),
 }
 OBJECT_COLUMNS = {
-    "object_category": Column("object_category", "choice", "Kind of weapon or gear.", ObjectCategory),
-    "object_manufacturer": Column("object_manufacturer", "text", "Manufacturer, if known."),
-    "object_model": Column("object_model", "text", "Model, if known."),
-    "object_calibre": Column("object_calibre", "text", "Weapons only, e.g. 5.45×39 mm."),
-    "object_country_of_manufacture": Column("object_country_of_manufacture", "text", "As reported or marked."),
-    "object_markings": Column("object_markings", "text", "Stamps, proof marks, inscriptions."),
+    "object_category": Column("object_category", "choice", gettext_lazy("Kind of weapon or gear."), ObjectCategory),
+    "object_manufacturer": Column("object_manufacturer", "text", gettext_lazy("Manufacturer, if known.")),
+    "object_model": Column("object_model", "text", gettext_lazy("Model, if known.")),
+    "object_calibre": Column("object_calibre", "text", gettext_lazy("Weapons only, e.g. 5.45×39 mm.")),
+    "object_country_of_manufacture": Column(
+        "object_country_of_manufacture", "text", gettext_lazy("As reported or marked.")
+    ),
+    "object_markings": Column("object_markings", "text", gettext_lazy("Stamps, proof marks, inscriptions.")),
 }
 MILITARY_ID_COLUMNS = {
-    "military_id_document_type": Column("military_id_document_type", "text", "Document type, as printed."),
-    "military_id_issuing_authority": Column("military_id_issuing_authority", "text", "Who issued it."),
-    "military_id_issued_on": Column("military_id_issued_on", "text", "Date of issue (EDTF)."),
+    "military_id_document_type": Column(
+        "military_id_document_type", "text", gettext_lazy("Document type, as printed.")
+    ),
+    "military_id_issuing_authority": Column("military_id_issuing_authority", "text", gettext_lazy("Who issued it.")),
+    "military_id_issued_on": Column("military_id_issued_on", "text", gettext_lazy("Date of issue (EDTF).")),
 }
 PHOTO_COLUMNS = {
-    "photos": Column("photos", "list", "Image file names, separated by ;, found in the photos folder or ZIP."),
-    "photo_captions": Column("photo_captions", "list", "One caption per file, in the same order, separated by ;."),
-    "photo_credit": Column("photo_credit", "text", "Photographer or rights holder of the row's photos."),
-    "photo_date_taken": Column("photo_date_taken", "date", "Date the row's photos were taken, YYYY-MM-DD."),
-    "photo_access_level": Column("photo_access_level", "access", "Who may see the row's photos.", AccessLevel),
-    "photo_shows_personal_data": Column(
-        "photo_shows_personal_data", "bool", "The photos show faces or personal data (never public)."
+    "photos": Column(
+        "photos", "list", gettext_lazy("Image file names, separated by ;, found in the photos folder or ZIP.")
     ),
-    "photo_graphic_content": Column("photo_graphic_content", "bool", "The photos are graphic."),
+    "photo_captions": Column(
+        "photo_captions", "list", gettext_lazy("One caption per file, in the same order, separated by ;.")
+    ),
+    "photo_credit": Column("photo_credit", "text", gettext_lazy("Photographer or rights holder of the row's photos.")),
+    "photo_date_taken": Column(
+        "photo_date_taken", "date", gettext_lazy("Date the row's photos were taken, YYYY-MM-DD.")
+    ),
+    "photo_access_level": Column(
+        "photo_access_level", "access", gettext_lazy("Who may see the row's photos."), AccessLevel
+    ),
+    "photo_shows_personal_data": Column(
+        "photo_shows_personal_data", "bool", gettext_lazy("The photos show faces or personal data (never public).")
+    ),
+    "photo_graphic_content": Column("photo_graphic_content", "bool", gettext_lazy("The photos are graphic.")),
     "photo_is_illustration": Column(
-        "photo_is_illustration", "bool", "The images are illustrations, not photographs of the artifact."
+        "photo_is_illustration", "bool", gettext_lazy("The images are illustrations, not photographs of the artifact.")
     ),
 }
 COLUMNS: dict[str, Column] = {
     "accession_number": Column(
-        "accession_number", "text", "Empty: create a new artifact. Given: update the artifact with this number."
+        "accession_number",
+        "text",
+        gettext_lazy("Empty: create a new artifact. Given: update the artifact with this number."),
     ),
     **{name: _artifact_column(name) for name in ARTIFACT_FIELDS},
-    "languages": Column("languages", "list", "Language codes of what is written on it, separated by ;, e.g. ko;ru."),
-    "serial_numbers": Column("serial_numbers", "list", "Serial numbers exactly as marked, separated by ;."),
+    "languages": Column(
+        "languages", "list", gettext_lazy("Language codes of what is written on it, separated by ;, e.g. ko;ru.")
+    ),
+    "serial_numbers": Column(
+        "serial_numbers", "list", gettext_lazy("Serial numbers exactly as marked, separated by ;.")
+    ),
     **SOURCE_COLUMNS,
     **OBJECT_COLUMNS,
     **MILITARY_ID_COLUMNS,
@@ -158,7 +180,7 @@ def split_list(value) -> list[str]:
         items = []
         for item in value:
             if not isinstance(item, str | int):
-                raise ValidationError("Expected a list of text values.", code="invalid")
+                raise ValidationError(_("Expected a list of text values."), code="invalid")
             items.append(str(item).strip())
         return [item for item in items if item]
     items, current, chars = [], [], iter(_text(value))
@@ -177,19 +199,33 @@ def split_list(value) -> list[str]:
 
 def _text(value) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValidationError("Expected text, found %(found)s.", params={"found": type(value).__name__})
+        raise ValidationError(_("Expected text, found %(found)s."), params={"found": type(value).__name__})
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _find(wanted: str, members, names):
+    """The member that `wanted` names, or None. Labels are read in the active language (the
+    one the admin shows) and, failing that, in English, so that a file made under another
+    interface language reads the same."""
+    for member in members:
+        if wanted in names(member):
+            return member
+    if (translation.get_language() or "en") != "en":
+        with translation.override("en"):
+            for member in members:
+                if wanted in names(member):
+                    return member
+    return None
 
 
 def _choice(value, choices) -> str | int:
     wanted = _text(value).casefold()
-    for member in choices:
-        names = {str(member.value).casefold(), str(member.label).casefold(), member.name.casefold()}
-        if wanted in names:
-            return member.value
+    member = _find(wanted, choices, lambda m: {str(m.value).casefold(), str(m.label).casefold(), m.name.casefold()})
+    if member is not None:
+        return member.value
     allowed = ", ".join(str(member.value) for member in choices)
     raise ValidationError(
-        "“%(value)s” is not one of: %(allowed)s (the labels shown in the admin are accepted too).",
+        _("“%(value)s” is not one of: %(allowed)s (the labels shown in the admin are accepted too)."),
         params={"value": _text(value), "allowed": allowed},
         code="invalid_choice",
     )
@@ -197,11 +233,11 @@ def _choice(value, choices) -> str | int:
 
 def _access(value) -> int:
     wanted = _text(value).casefold()
-    for member in AccessLevel:
-        if wanted in {member.name.casefold(), member.label.casefold()}:
-            return member.value
+    member = _find(wanted, AccessLevel, lambda m: {m.name.casefold(), str(m.label).casefold()})
+    if member is not None:
+        return member.value
     raise ValidationError(
-        "“%(value)s” is not an access level: use public, researchers or staff.",
+        _("“%(value)s” is not an access level: use public, researchers or staff."),
         params={"value": _text(value)},
         code="invalid_choice",
     )
@@ -213,10 +249,10 @@ def _int(value) -> int:
     else:
         text = _text(value)
         if not text.isdigit():
-            raise ValidationError("“%(value)s” is not a whole number.", params={"value": text}, code="invalid")
+            raise ValidationError(_("“%(value)s” is not a whole number."), params={"value": text}, code="invalid")
         number = int(text)
     if number < 0:
-        raise ValidationError("“%(value)s” is negative.", params={"value": number}, code="invalid")
+        raise ValidationError(_("“%(value)s” is negative."), params={"value": number}, code="invalid")
     return number
 
 
@@ -228,7 +264,7 @@ def _bool(value) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValidationError("“%(value)s” is not yes or no (use true/false, yes/no or 1/0).", params={"value": text})
+    raise ValidationError(_("“%(value)s” is not yes or no (use true/false, yes/no or 1/0)."), params={"value": text})
 
 
 def _date(value) -> datetime.date:
@@ -237,7 +273,7 @@ def _date(value) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            "“%(value)s” is not a calendar date in the form YYYY-MM-DD.", params={"value": text}, code="invalid"
+            _("“%(value)s” is not a calendar date in the form YYYY-MM-DD."), params={"value": text}, code="invalid"
         ) from None
 
 

@@ -12,8 +12,10 @@ import difflib
 import io
 import json
 
+from django.utils.translation import gettext as _
+
 from artifacts.importing.columns import COLUMNS, NESTED_KEYS, REQUIRED_FOR_NEW, normalize_header
-from artifacts.importing.report import Problem
+from artifacts.importing.report import Problem, format_number
 
 # Spreadsheets export cells far longer than csv's default limit (128 KB) only by mistake,
 # but a long transcription must not be cut: allow 10 MB per cell.
@@ -31,8 +33,12 @@ class FormatError(Exception):
 
 def unknown_column(name: str) -> str:
     close = difflib.get_close_matches(name, list(COLUMNS) + list(NESTED_KEYS), n=1)
-    hint = f" Did you mean {close[0]}?" if close else ""
-    return f"unknown column.{hint} The columns an import accepts are listed in the README (Bulk import format)."
+    if close:
+        return _(
+            "unknown column. Did you mean %(name)s? The columns an import accepts are listed in the README "
+            "(Bulk import format)."
+        ) % {"name": close[0]}
+    return _("unknown column. The columns an import accepts are listed in the README (Bulk import format).")
 
 
 def check_columns(names: list[str], *, row: int | None = None, nested_allowed: bool = False) -> list[Problem]:
@@ -40,7 +46,7 @@ def check_columns(names: list[str], *, row: int | None = None, nested_allowed: b
     for name in names:
         if name not in COLUMNS and not (nested_allowed and name in NESTED_KEYS):
             if name in NESTED_KEYS:
-                problems.append(Problem(row, name, "nested records can only be given in a JSON file."))
+                problems.append(Problem(row, name, _("nested records can only be given in a JSON file.")))
             elif not name:
                 continue  # unnamed columns are fine as long as they are empty (see CSVRows)
             else:
@@ -67,16 +73,16 @@ class CSVRows:
         finally:
             text.detach()  # leave the underlying file open for the next pass
         if not first.strip():
-            raise FormatError([Problem(None, None, "The file is empty: the first line must name the columns.")])
+            raise FormatError([Problem(None, None, _("The file is empty: the first line must name the columns."))])
         # Spreadsheets in many locales export with ; or tabs; the header line says which.
         self.delimiter = max(DELIMITERS, key=first.count)
         raw = next(csv.reader([first], delimiter=self.delimiter))
         names = [normalize_header(name) for name in raw]
         problems = check_columns(names)
         if not any(names):
-            problems.append(Problem(None, None, "The first line must name the columns; it names none."))
+            problems.append(Problem(None, None, _("The first line must name the columns; it names none.")))
         for name in sorted({n for n in names if n and names.count(n) > 1}):
-            problems.append(Problem(None, name, "the column appears more than once in the header."))
+            problems.append(Problem(None, name, _("the column appears more than once in the header.")))
         if "accession_number" not in names:
             for name in REQUIRED_FOR_NEW:
                 if name not in names:
@@ -84,8 +90,10 @@ class CSVRows:
                         Problem(
                             None,
                             name,
-                            "missing column: without accession numbers every row creates an "
-                            "artifact, and a new artifact needs a title and a type.",
+                            _(
+                                "missing column: without accession numbers every row creates an "
+                                "artifact, and a new artifact needs a title and a type."
+                            ),
                         )
                     )
         if problems:
@@ -111,21 +119,23 @@ class CSVRows:
         except UnicodeDecodeError as exc:
             raise FormatError([Problem(None, None, _not_utf8(exc))]) from None
         except csv.Error as exc:
-            raise FormatError(
-                [Problem(None, None, f"The CSV file is malformed near line {reader.line_num}: {exc}.")]
-            ) from None
+            message = _("The CSV file is malformed near line %(line)s: %(error)s.") % {
+                "line": reader.line_num,
+                "error": exc,
+            }
+            raise FormatError([Problem(None, None, message)]) from None
         finally:
             text.detach()
 
     def count(self) -> int:
-        return sum(1 for _ in self)
+        return sum(1 for _record in self)
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> str:
-    return (
-        f"The file is not UTF-8 text (undecodable byte at position {exc.start:,}). "
+    return _(
+        "The file is not UTF-8 text (undecodable byte at position %(position)s). "
         "Save it as “CSV UTF-8” (in LibreOffice: character set Unicode (UTF-8))."
-    )
+    ) % {"position": format_number(exc.start)}
 
 
 class JSONRows:
@@ -138,22 +148,28 @@ class JSONRows:
         try:
             data = json.load(file)
         except UnicodeDecodeError as exc:
-            raise FormatError([Problem(None, None, f"The file is not UTF-8 text: {exc.reason}.")]) from None
+            message = _("The file is not UTF-8 text: %(reason)s.") % {"reason": exc.reason}
+            raise FormatError([Problem(None, None, message)]) from None
         except json.JSONDecodeError as exc:
-            raise FormatError(
-                [Problem(None, None, f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).")]
-            ) from None
+            message = _("The file is not valid JSON: %(error)s (line %(line)s, column %(column)s).") % {
+                "error": exc.msg,
+                "line": exc.lineno,
+                "column": exc.colno,
+            }
+            raise FormatError([Problem(None, None, message)]) from None
         except RecursionError:
             # A record is at most a few levels deep; thousands of nested brackets are an attack or an accident.
-            message = "The file is not valid JSON for an import: its arrays or objects are nested too deeply."
+            message = _("The file is not valid JSON for an import: its arrays or objects are nested too deeply.")
             raise FormatError([Problem(None, None, message)]) from None
         except ValueError as exc:
             # Python refuses integers of more than 4,300 digits rather than spend seconds converting them.
-            raise FormatError([Problem(None, None, f"The file is not valid JSON for an import: {exc}.")]) from None
+            message = _("The file is not valid JSON for an import: %(error)s.") % {"error": exc}
+            raise FormatError([Problem(None, None, message)]) from None
         if isinstance(data, dict) and set(data) == {"artifacts"}:
             data = data["artifacts"]
         if not isinstance(data, list):
-            raise FormatError([Problem(None, None, 'The file must hold an array of objects, or {"artifacts": [ … ]}.')])
+            message = _('The file must hold an array of objects, or {"artifacts": [ … ]}.')
+            raise FormatError([Problem(None, None, message)])
         self.records = data
 
     def __iter__(self):
@@ -174,4 +190,4 @@ def open_rows(file, name: str):
         return JSONRows(file)
     if lowered.endswith((".csv", ".tsv", ".txt")):
         return CSVRows(file)
-    raise FormatError([Problem(None, None, f"“{name}” is neither a .csv nor a .json file.")])
+    raise FormatError([Problem(None, None, _("“%(name)s” is neither a .csv nor a .json file.") % {"name": name})])

@@ -5,6 +5,7 @@ phrases and photos. Each returns what it found valid and reports problems throug
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from artifacts import edtf_dates
 from artifacts.importing.columns import (
@@ -88,7 +89,7 @@ def _nested_objects(value, key: str, add) -> list[dict]:
         if isinstance(item, dict):
             good.append(item)
         else:
-            add(f"{key}[{index}]", "expected an object with named fields.")
+            add(f"{key}[{index}]", _("expected an object with named fields."))
             good.append({})
     return good
 
@@ -97,7 +98,7 @@ def _convert_nested(model, item: dict, allowed, column, add) -> dict:
     values = {}
     for key, raw in item.items():
         if key not in allowed:
-            add(column(key), f"unknown field. Allowed: {', '.join(sorted(allowed))}.")
+            add(column(key), _("unknown field. Allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))})
             continue
         try:
             value = convert_field(model._meta.get_field(key), raw)
@@ -131,7 +132,7 @@ def check_sources(raw: dict, add) -> list[SourcePlan]:
         for key, value in item.items():
             column = f"sources[{index}].{key}"
             if key not in SOURCE_KEYS:
-                add(column, f"unknown field. Allowed: {', '.join(sorted(SOURCE_KEYS))}.")
+                add(column, _("unknown field. Allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(SOURCE_KEYS))})
                 continue
             try:
                 spec = SOURCE_COLUMNS[f"source_{key}"]
@@ -150,7 +151,7 @@ def check_sources(raw: dict, add) -> list[SourcePlan]:
             values["published_on"] = values.pop("date")
         for required in ("title", "publisher"):
             if required not in values:
-                add(column(required), "a source needs a title and a publisher.")
+                add(column(required), _("a source needs a title and a publisher."))
         key = (tuple(sorted(values.items())), locator)
         if key not in _valid_sources:
             try:
@@ -181,7 +182,7 @@ def check_details(raw: dict, add, *, thorough: bool = True) -> dict:
                     add(name, message)
         items = _nested_objects(raw.get(key), key, add)
         if len(items) > 1:
-            add(key, "give one object here, not a list: an artifact has one set of these details.")
+            add(key, _("give one object here, not a list: an artifact has one set of these details."))
         for item in items[:1]:
             allowed = {f.removeprefix(prefix) for f in columns}
             values.update(_convert_nested(model, item, allowed, lambda k, key=key: f"{key}.{k}", add))
@@ -214,7 +215,8 @@ def check_ordered(raw: dict, key: str, model, allowed: list[str], add, *, thorou
         if values["position"] in positions:
             add(
                 column("position"),
-                f"position {values['position']} is also given to {key}[{positions[values['position']]}].",
+                _("position %(position)s is also given to %(other)s.")
+                % {"position": values["position"], "other": f"{key}[{positions[values['position']]}]"},
             )
         positions[values["position"]] = index
         try:
@@ -254,7 +256,7 @@ def check_photos(
             described = {key: given for key, given in item.items() if key != "file"}
             values = {**shared, **_convert_nested(Photo, described, PHOTO_KEYS - {"file"}, column, add)}
             if is_empty(item.get("file")) or not isinstance(item.get("file"), str):
-                add(column("file"), "give the image's file name.")
+                add(column("file"), _("give the image's file name."))
                 continue
             entries.append((item["file"].strip(), values, column))
     elif not is_empty(value):
@@ -269,21 +271,24 @@ def check_photos(
             caption_count_wrong = True
             add(
                 "photo_captions",
-                f"{len(names)} photo(s) but {len(captions)} caption(s): give one caption per photo, in the same "
-                "order, separated by ; (write \\; for a semicolon inside a caption).",
+                _(
+                    "%(photos)s photo(s) but %(captions)s caption(s): give one caption per photo, in the same "
+                    "order, separated by ; (write \\; for a semicolon inside a caption)."
+                )
+                % {"photos": len(names), "captions": len(captions)},
             )
             captions = (captions + [""] * len(names))[: len(names)]
         for name, caption in zip(names, captions, strict=True):
             entries.append((name, {**shared, "caption": caption}, _flat_photo_column))
     elif not is_empty(raw.get("photo_captions")):
-        add("photo_captions", "captions are given but no photos.")
+        add("photo_captions", _("captions are given but no photos."))
     if entries and not may_add:
-        add("photos", "your account may not add photos, so rows with photos cannot be imported.")
+        add("photos", _("your account may not add photos, so rows with photos cannot be imported."))
         return []
     plans, seen = [], set()
     for name, values, column in entries:
         if name in seen:
-            add(column("file"), f"“{name}” is listed twice in this row.")
+            add(column("file"), _("“%(name)s” is listed twice in this row.") % {"name": name})
             continue
         seen.add(name)
         sha256, messages = checker.check(name)
@@ -291,7 +296,7 @@ def check_photos(
             add(column("file"), message)
         if not values.get("caption"):
             if not caption_count_wrong:
-                add(column("caption"), f"“{name}” needs a caption saying what the image shows.")
+                add(column("caption"), _("“%(name)s” needs a caption saying what the image shows.") % {"name": name})
             continue
         try:
             if thorough:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from artifacts import imaging
 
@@ -27,7 +28,7 @@ class PhotoSourceError(Exception):
 def _too_large(size: int) -> ValidationError:
     limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
     return ValidationError(
-        "The file is %(size)s; the limit is %(limit)s.",
+        _("The file is %(size)s; the limit is %(limit)s."),
         params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
         code="too_large",
     )
@@ -36,7 +37,7 @@ def _too_large(size: int) -> ValidationError:
 def _safe_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise ValidationError("must be a file name inside the photos folder or ZIP, without “..”.")
+        raise ValidationError(_("must be a file name inside the photos folder or ZIP, without “..”."))
     return path
 
 
@@ -44,13 +45,12 @@ class DirectorySource:
     def __init__(self, root):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
-            raise PhotoSourceError(f"The photos folder {root} does not exist.")
-        self.label = "the photos folder"
+            raise PhotoSourceError(_("The photos folder %(path)s does not exist.") % {"path": root})
 
     def read(self, name: str) -> bytes:
         path = (self.root / _safe_name(name)).resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
-            raise ValidationError("not found in %(where)s.", params={"where": self.label})
+            raise ValidationError(_("not found in the photos folder."))
         size = path.stat().st_size
         if size > settings.ARCHIVE_MAX_UPLOAD_BYTES:
             raise _too_large(size)
@@ -68,8 +68,9 @@ class ZipSource:
         try:
             self.zip = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise PhotoSourceError(f"The photos file is not a readable ZIP archive ({exc}).") from None
-        self.label = "the photos ZIP"
+            raise PhotoSourceError(
+                _("The photos file is not a readable ZIP archive (%(error)s).") % {"error": exc}
+            ) from None
         self.members: dict[str, zipfile.ZipInfo] = {}
         by_name: dict[str, list[zipfile.ZipInfo]] = {}
         for info in self.zip.infolist():
@@ -83,21 +84,21 @@ class ZipSource:
         path = str(_safe_name(name))
         info = self.members.get(path) or (self.unique_names.get(path) if "/" not in path else None)
         if info is None:
-            raise ValidationError("not found in %(where)s.", params={"where": self.label})
+            raise ValidationError(_("not found in the photos ZIP."))
         return info
 
     def read(self, name: str) -> bytes:
         info = self._find(name)
         limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
         if info.flag_bits & 0x1:
-            raise ValidationError("encrypted in the ZIP; pack it without a password.")
+            raise ValidationError(_("encrypted in the ZIP; pack it without a password."))
         if info.file_size > limit:
             raise _too_large(info.file_size)
         try:
             with self.zip.open(info) as member:
                 data = member.read(limit + 1)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise ValidationError("cannot be read from the ZIP (%(error)s).", params={"error": exc}) from None
+            raise ValidationError(_("cannot be read from the ZIP (%(error)s)."), params={"error": exc}) from None
         if len(data) > limit:
             raise _too_large(len(data))
         return data
@@ -115,10 +116,12 @@ def open_source(photos) -> DirectorySource | ZipSource | None:
         if path.is_dir():
             return DirectorySource(path)
         if not path.is_file():
-            raise PhotoSourceError(f"{photos} is neither a folder nor a ZIP file.")
+            raise PhotoSourceError(_("%(path)s is neither a folder nor a ZIP file.") % {"path": photos})
         with path.open("rb") as handle:
             if not zipfile.is_zipfile(handle):
-                raise PhotoSourceError(f"{photos} is not a ZIP archive; give a folder or a .zip file.")
+                raise PhotoSourceError(
+                    _("%(path)s is not a ZIP archive; give a folder or a .zip file.") % {"path": photos}
+                )
         return ZipSource(path)
     return ZipSource(photos)
 
@@ -146,12 +149,12 @@ class PhotoChecker:
 
     def _check(self, name: str) -> str | list[str]:
         if self.source is None:
-            return [f"“{name}” is named, but no photos folder or ZIP was given with the import."]
+            return [_("“%(name)s” is named, but no photos folder or ZIP was given with the import.") % {"name": name}]
         try:
             data = self.source.read(name)
             prepared = imaging.prepare_upload(as_upload(name, data))
         except ValidationError as exc:
-            return [f"“{name}”: {message}" for message in exc.messages]
+            return [_("“%(value)s”: %(message)s") % {"value": name, "message": message} for message in exc.messages]
         return prepared.info.sha256
 
     def prepare(self, name: str) -> tuple[SimpleUploadedFile, imaging.PreparedUpload]:

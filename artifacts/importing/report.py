@@ -2,6 +2,19 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+
+def format_number(value, decimal_pos: int | None = None, *, grouping: bool = True) -> str:
+    """A number as the active language writes it (1,234.5 in English and Korean, 1 234,5 in
+    Ukrainian); as in English when no language is active (a management command)."""
+    if get_language() is None:
+        separator = "," if grouping else ""
+        return f"{value:{separator}}" if decimal_pos is None else f"{value:{separator}.{decimal_pos}f}"
+    return number_format(value, decimal_pos, force_grouping=grouping)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -12,12 +25,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        if self.row is not None and self.column:
+            text = _("row %(row)s, column %(column)s: %(message)s")
+        elif self.row is not None:
+            text = _("row %(row)s: %(message)s")
+        elif self.column:
+            text = _("column %(column)s: %(message)s")
+        else:
+            return self.message
+        return text % {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -49,28 +65,73 @@ class ImportReport:
         return sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
 
     def headline(self) -> str:
+        """One sentence on the outcome, in the active language (English in a command)."""
+        n = format_number
+        values = {
+            "file": self.file_name,
+            "count": n(len(self.problems)),
+            "rows_with_problems": n(self.rows_with_problems),
+            "rows": n(self.rows),
+            "created": n(self.created),
+            "updated": n(self.updated),
+            "unchanged": n(self.unchanged),
+            "photos": n(self.photos_added),
+            "already_present": n(self.photos_already_present),
+            "sources": n(self.sources_created),
+        }
         if self.problems:
-            rows = self.rows_with_problems
-            where = f"in {rows:,} of {self.rows:,} rows of" if rows else "in"
-            return f"{len(self.problems):,} problem(s) found {where} {self.file_name}. Nothing was written."
+            if self.rows_with_problems:
+                # The English keeps “problem(s)” in both forms; other languages inflect.
+                text = ngettext(
+                    "%(count)s problem(s) found in %(rows_with_problems)s of %(rows)s rows of %(file)s. "
+                    "Nothing was written.",
+                    "%(count)s problem(s) found in %(rows_with_problems)s of %(rows)s rows of %(file)s. "
+                    "Nothing was written.",
+                    len(self.problems),
+                )
+            else:
+                text = ngettext(
+                    "%(count)s problem(s) found in %(file)s. Nothing was written.",
+                    "%(count)s problem(s) found in %(file)s. Nothing was written.",
+                    len(self.problems),
+                )
+            return text % values
         if self.dry_run:
-            unchanged = f"; {self.unchanged:,} row(s) repeat what is stored" if self.unchanged else ""
-            return (
-                f"Dry run of {self.file_name}: all {self.rows:,} rows are valid. Importing would create "
-                f"{self.created:,} artifact(s), update {self.updated:,} and add {self.photos_added:,} photo(s)"
-                f"{unchanged}. Nothing was written."
+            if self.unchanged:
+                text = _(
+                    "Dry run of %(file)s: all %(rows)s rows are valid. Importing would create %(created)s "
+                    "artifact(s), update %(updated)s and add %(photos)s photo(s); %(unchanged)s row(s) repeat "
+                    "what is stored. Nothing was written."
+                )
+            else:
+                text = _(
+                    "Dry run of %(file)s: all %(rows)s rows are valid. Importing would create %(created)s "
+                    "artifact(s), update %(updated)s and add %(photos)s photo(s). Nothing was written."
+                )
+            return text % values
+        if self.photos_already_present and self.sources_created:
+            text = _(
+                "Imported %(file)s: %(rows)s rows; %(created)s artifact(s) created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(photos)s photo(s) added (%(already_present)s already present, "
+                "not added again); %(sources)s new source(s)."
             )
-        return (
-            f"Imported {self.file_name}: {self.rows:,} rows; {self.created:,} artifact(s) created, "
-            f"{self.updated:,} updated, {self.unchanged:,} unchanged; {self.photos_added:,} photo(s) added"
-            + (
-                f" ({self.photos_already_present:,} already present, not added again)"
-                if self.photos_already_present
-                else ""
+        elif self.photos_already_present:
+            text = _(
+                "Imported %(file)s: %(rows)s rows; %(created)s artifact(s) created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(photos)s photo(s) added (%(already_present)s already present, "
+                "not added again)."
             )
-            + (f"; {self.sources_created:,} new source(s)" if self.sources_created else "")
-            + "."
-        )
+        elif self.sources_created:
+            text = _(
+                "Imported %(file)s: %(rows)s rows; %(created)s artifact(s) created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(photos)s photo(s) added; %(sources)s new source(s)."
+            )
+        else:
+            text = _(
+                "Imported %(file)s: %(rows)s rows; %(created)s artifact(s) created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(photos)s photo(s) added."
+            )
+        return text % values
 
     def lines(self) -> list[str]:
         return [self.headline(), *(f"  {problem}" for problem in self.sorted_problems())]

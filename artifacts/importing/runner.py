@@ -5,6 +5,7 @@ import time
 from itertools import islice
 
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from artifacts import services
 from artifacts.importing import formats
@@ -116,7 +117,9 @@ def _write(rows, validator: RowValidator, checker, report: ImportReport, user, p
                 plans = []
                 for row, raw in chunk:
                     if done >= len(digests) or _digest(raw) != digests[done]:
-                        raise ImportChanged(f"row {row} of the file changed while the import was running.")
+                        raise ImportChanged(
+                            _("row %(row)s of the file changed while the import was running.") % {"row": row}
+                        )
                     done += 1
                     # Checked again against the database as it is now, inside the transaction.
                     plan, problems = validator.validate(row, raw)
@@ -136,13 +139,17 @@ def _write(rows, validator: RowValidator, checker, report: ImportReport, user, p
                 if progress:
                     progress("Writing", done, report.rows)
             if done != len(digests):
-                raise ImportChanged("the file changed while the import was running: it has fewer rows now.")
+                raise ImportChanged(_("the file changed while the import was running: it has fewer rows now."))
     except _Aborted as exc:
         report.problems += [*exc.problems, _changed_meanwhile()]
     except ImportChanged as exc:
         report.problems += [Problem(None, None, str(exc)), _changed_meanwhile()]
     except DatabaseError as exc:
-        report.problems.append(Problem(None, None, f"The database refused rows {span} ({exc}). Nothing was written."))
+        message = _("The database refused rows %(rows)s (%(error)s). Nothing was written.") % {
+            "rows": span,
+            "error": exc,
+        }
+        report.problems.append(Problem(None, None, message))
     except BaseException:
         services.remove_files(writer.written_files)
         raise
@@ -162,6 +169,8 @@ def _changed_meanwhile() -> Problem:
     return Problem(
         None,
         None,
-        "The archive or the photos changed while the import was being written, so it was "
-        "stopped and nothing was written. Run it again.",
+        _(
+            "The archive or the photos changed while the import was being written, so it was "
+            "stopped and nothing was written. Run it again."
+        ),
     )

@@ -12,6 +12,7 @@ and numbers are validated exactly as the admin form validates them.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 
 from artifacts.importing import parts
 from artifacts.importing.columns import ARTIFACT_FIELDS, COLUMNS, MISSING, REQUIRED_FOR_NEW, convert, is_empty
@@ -76,7 +77,7 @@ class RowValidator:
         """Fetch the stored artifacts a chunk of rows names, with what the checks compare
         against, in a handful of queries instead of several per row."""
         wanted = set()
-        for _, raw in records:
+        for _row, raw in records:
             value = raw.get("accession_number")
             if isinstance(value, str) and value.strip():
                 wanted.add(value.strip())
@@ -95,18 +96,20 @@ class RowValidator:
 
         if None in raw:
             if not raw.keys() - {None}:
-                add(None, "each record must be a JSON object with named fields.")
+                add(None, _("each record must be a JSON object with named fields."))
                 return None, problems
             add(
                 None,
-                "the row has values outside the named columns (a stray separator, an unquoted comma, or a "
-                "column without a name in the header?).",
+                _(
+                    "the row has values outside the named columns (a stray separator, an unquoted comma, or a "
+                    "column without a name in the header?)."
+                ),
             )
         problems += check_columns([key for key in raw if key is not None], row=row, nested_allowed=True)
         for key, value in raw.items():
             if _holds_nul(value):
                 # PostgreSQL refuses NUL in text: say so in the dry run, not halfway through the import.
-                add(key, "holds a NUL character (\\0), which no field may contain; remove it from the file.")
+                add(key, _("holds a NUL character (\\0), which no field may contain; remove it from the file."))
         values = {}
         for key, value in raw.items():
             if key in OWN_COLUMNS:
@@ -140,15 +143,17 @@ class RowValidator:
                 if is_empty(raw.get(name)):
                     add(
                         name,
-                        "required: a row without an accession number creates an artifact, which needs a "
-                        "title and a type.",
+                        _(
+                            "required: a row without an accession number creates an artifact, which needs a "
+                            "title and a type."
+                        ),
                     )
             return Artifact(), True
         if accession in self.first_row_of:
             add(
                 "accession_number",
-                f"“{accession}” is also in row {self.first_row_of[accession]}; an artifact may appear only once "
-                "in a file.",
+                _("“%(accession)s” is also in row %(row)s; an artifact may appear only once in a file.")
+                % {"accession": accession, "row": self.first_row_of[accession]},
             )
         else:
             self.first_row_of[accession] = row
@@ -156,12 +161,15 @@ class RowValidator:
         if artifact is None:
             add(
                 "accession_number",
-                f"no artifact has the accession number “{accession}”. To create a new artifact, leave the cell "
-                "empty: numbers are assigned by the archive.",
+                _(
+                    "no artifact has the accession number “%(accession)s”. To create a new artifact, leave the "
+                    "cell empty: numbers are assigned by the archive."
+                )
+                % {"accession": accession},
             )
             return Artifact(), False
         if not self.may_update:
-            add("accession_number", "your account may add artifacts but not change existing ones.")
+            add("accession_number", _("your account may add artifacts but not change existing ones."))
         return artifact, False
 
     def _fields(self, plan: RowPlan, values: dict, problems: list[Problem], add) -> None:
@@ -193,8 +201,12 @@ class RowValidator:
         for code in values["languages"]:
             language = self.languages.get(code.casefold())
             if language is None:
-                known = ", ".join(sorted(known.code for known in self.languages.values())) or "none yet"
-                add("languages", f"unknown language code “{code}” (known: {known}; add languages in the admin).")
+                known = ", ".join(sorted(known.code for known in self.languages.values()))
+                if known:
+                    message = _("unknown language code “%(code)s” (known: %(known)s; add languages in the admin).")
+                else:
+                    message = _("unknown language code “%(code)s” (known: none yet; add languages in the admin).")
+                add("languages", message % {"code": code, "known": known})
             elif language not in chosen:
                 chosen.append(language)
         current = set(plan.artifact.languages.all()) if plan.artifact.pk else set()
@@ -207,7 +219,7 @@ class RowValidator:
         seen = set()
         for value in serials:
             if value in seen:
-                add("serial_numbers", f"“{value}” is listed twice.")
+                add("serial_numbers", _("“%(value)s” is listed twice.") % {"value": value})
                 continue
             seen.add(value)
             try:
@@ -215,7 +227,7 @@ class RowValidator:
                     SerialNumber(value=value).clean_fields(exclude=["artifact", "normalized"])
             except ValidationError as exc:
                 for message in exc.message_dict.get("value", exc.messages):
-                    add("serial_numbers", f"“{value[:40]}”: {message}")
+                    add("serial_numbers", _("“%(value)s”: %(message)s") % {"value": value[:40], "message": message})
                 continue
             if value not in present:
                 plan.new_serials.append(value)

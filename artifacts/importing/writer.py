@@ -20,6 +20,7 @@ collected so that the caller can delete them if the transaction rolls back.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from artifacts import edtf_dates, services
 from artifacts.importing.bulk import update_rows
@@ -196,7 +197,7 @@ class Writer:
         wanted = [(plan, self._source(sp), sp.locator) for plan in plans for sp in plan.parts.sources]
         existing = set(
             SourceCitation.objects.filter(
-                artifact_id__in=[plan.artifact.pk for plan, _, _ in wanted if not plan.is_new]
+                artifact_id__in=[plan.artifact.pk for plan, _source, _locator in wanted if not plan.is_new]
             ).values_list("artifact_id", "source_id")
         )
         citations, changed = [], set()
@@ -264,7 +265,9 @@ class Writer:
                 # One image in memory at a time: read, checked again, stored, released.
                 uploaded, prepared = self.photos.prepare(photo_plan.name)
                 if prepared.info.sha256 != photo_plan.sha256:
-                    raise ImportChanged(f"“{photo_plan.name}” changed while the import was running.")
+                    raise ImportChanged(
+                        _("“%(name)s” changed while the import was running.") % {"name": photo_plan.name}
+                    )
                 photo = Photo(artifact=plan.artifact, position=position, uploaded_by=self.user, **photo_plan.values)
                 self.written_files += services.fill_photo_from_upload(photo=photo, uploaded=uploaded, prepared=prepared)
                 self._mark(photo).save()

@@ -5,7 +5,15 @@ total)` or `progress(phase, done, total)`; `Progress` turns those calls into one
 per phase, redrawn at most twice a second so that a log of a long run stays short.
 """
 
+from django.utils.translation import pgettext_lazy
 from tqdm import tqdm
+
+# The phases callers report (an import's “Checking” and “Writing”) stay English in the
+# callback, which code compares; the bar shows them in the curator's language.
+PHASE_LABELS = {
+    "Checking": pgettext_lazy("progress of an import", "Checking"),
+    "Writing": pgettext_lazy("progress of an import", "Writing"),
+}
 
 
 class Progress:
@@ -20,7 +28,8 @@ class Progress:
         if self.bar is None or phase != self.phase:
             self.close()
             self.phase = phase
-            self.bar = tqdm(total=total, desc=phase, unit=self.unit, file=self.stream, mininterval=0.5)
+            desc = str(PHASE_LABELS[phase]) if phase in PHASE_LABELS else phase
+            self.bar = tqdm(total=total, desc=desc, unit=self.unit, file=self.stream, mininterval=0.5)
         self.bar.update(done - self.bar.n)
         if done >= total:
             self.close()

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from artifacts import edtf_dates
@@ -21,13 +23,14 @@ from artifacts.querysets import ArtifactQuerySet
 class AccessionCounter(models.Model):
     """The last accession number handed out per year; numbers only ever go up."""
 
-    year = models.PositiveSmallIntegerField("year", unique=True, help_text="Year of accession.")
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, help_text=_("Year of accession."))
     last_number = models.PositiveIntegerField(
-        "last number issued", default=0, help_text="Never decreases, so a number is never reused."
+        _("last number issued"), default=0, help_text=_("Never decreases, so a number is never reused.")
     )
 
     class Meta:
-        verbose_name = "accession counter"
+        verbose_name = _("accession counter")
+        verbose_name_plural = _("accession counters")
         ordering = ["year"]
 
     def __str__(self):
@@ -62,16 +65,17 @@ class AccessionCounter(models.Model):
 
 class Language(models.Model):
     code = models.CharField(
-        "language code",
+        _("language code"),
         max_length=12,
         unique=True,
         validators=[validate_language_tag],
-        help_text="BCP 47 code, e.g. ko, ru, en, ko-Cyrl.",
+        help_text=_("BCP 47 code, e.g. ko, ru, en, ko-Cyrl."),
     )
-    name = models.CharField("name", max_length=64, help_text="English name, e.g. Korean.")
+    name = models.CharField(pgettext_lazy("language", "name"), max_length=64, help_text=_("English name, e.g. Korean."))
 
     class Meta:
-        verbose_name = "language"
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
         ordering = ["name"]
 
     def __str__(self):
@@ -81,21 +85,22 @@ class Language(models.Model):
 class Source(models.Model):
     """A publication that reports an artifact (news report, NGO report, court filing…)."""
 
-    title = models.CharField("title", max_length=500, help_text="Title as published.")
-    publisher = models.CharField("publisher", max_length=200, help_text="e.g. The Washington Post.")
-    author = models.CharField("author(s)", max_length=300, blank=True, help_text="Leave empty if not stated.")
-    published_on = models.DateField("date published", null=True, blank=True, help_text="Publication date.")
+    title = models.CharField(_("title"), max_length=500, help_text=_("Title as published."))
+    publisher = models.CharField(_("publisher"), max_length=200, help_text=_("e.g. The Washington Post."))
+    author = models.CharField(_("author(s)"), max_length=300, blank=True, help_text=_("Leave empty if not stated."))
+    published_on = models.DateField(_("date published"), null=True, blank=True, help_text=_("Publication date."))
     dateline = models.CharField(
-        "dateline", max_length=200, blank=True, help_text="Where the report was filed from, as printed."
+        _("dateline"), max_length=200, blank=True, help_text=_("Where the report was filed from, as printed.")
     )
-    url = models.URLField("URL", max_length=500, blank=True, help_text="Permanent address of the source.")
+    url = models.URLField(_("URL"), max_length=500, blank=True, help_text=_("Permanent address of the source."))
     archived_url = models.URLField(
-        "archived copy", max_length=500, blank=True, help_text="A web-archive capture of the source."
+        _("archived copy"), max_length=500, blank=True, help_text=_("A web-archive capture of the source.")
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "source"
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-published_on", "title"]
         constraints = [
             models.UniqueConstraint(fields=["title", "publisher", "published_on"], name="unique_source"),
@@ -108,114 +113,119 @@ class Source(models.Model):
 
 class Artifact(models.Model):
     accession_number = models.CharField(
-        "accession number",
+        _("accession number"),
         max_length=32,
         unique=True,
         editable=False,
-        help_text="Assigned automatically when the record is first saved; never reused.",
+        help_text=_("Assigned automatically when the record is first saved; never reused."),
     )
-    title = models.CharField("title", max_length=300, help_text="Short descriptive title.")
+    title = models.CharField(_("title"), max_length=300, help_text=_("Short descriptive title."))
     artifact_type = models.CharField(
-        "type", max_length=20, choices=ArtifactType.choices, help_text="What kind of object this is."
+        _("type"), max_length=20, choices=ArtifactType.choices, help_text=_("What kind of object this is.")
     )
-    description = models.TextField("description", blank=True, help_text="What the object is and what it shows.")
-    materials = models.CharField("materials", max_length=300, blank=True, help_text="e.g. paper, ink, steel.")
+    description = models.TextField(_("description"), blank=True, help_text=_("What the object is and what it shows."))
+    materials = models.CharField(_("materials"), max_length=300, blank=True, help_text=_("e.g. paper, ink, steel."))
     dimensions = models.CharField(
-        "dimensions", max_length=200, blank=True, help_text="As measured, with units; empty if not measured."
+        _("dimensions"), max_length=200, blank=True, help_text=_("As measured, with units; empty if not measured.")
     )
-    condition = models.CharField("condition", max_length=300, blank=True, help_text="Physical condition.")
+    condition = models.CharField(_("condition"), max_length=300, blank=True, help_text=_("Physical condition."))
     languages = models.ManyToManyField(
-        Language, blank=True, verbose_name="languages", help_text="Languages written on the object."
+        Language, blank=True, verbose_name=_("languages"), help_text=_("Languages written on the object.")
     )
     item_count = models.PositiveIntegerField(
-        "number of items",
+        _("number of items"),
         null=True,
         blank=True,
-        help_text="For lots (e.g. two rifles) or lists (e.g. 23 phrases); empty if not stated.",
+        help_text=_("For lots (e.g. two rifles) or lists (e.g. 23 phrases); empty if not stated."),
     )
     # Recovery
     recovery_date = edtf_dates.EDTFField(
-        "recovery date (EDTF)", help_text="EDTF, e.g. 2024-12/2025-01 for “December 2024 – January 2025”."
+        _("recovery date (EDTF)"), help_text=_("EDTF, e.g. 2024-12/2025-01 for “December 2024 – January 2025”.")
     )
     recovery_date_as_reported = models.CharField(
-        "recovery date as reported", max_length=200, blank=True, help_text="The source's own words."
+        _("recovery date as reported"), max_length=200, blank=True, help_text=_("The source's own words.")
     )
     recovered_earliest = models.DateField(
-        "earliest recovery day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date."
+        _("earliest recovery day"), null=True, blank=True, editable=False, help_text=_("Derived from the EDTF date.")
     )
     recovered_latest = models.DateField(
-        "latest recovery day", null=True, blank=True, editable=False, help_text="Derived from the EDTF date."
+        _("latest recovery day"), null=True, blank=True, editable=False, help_text=_("Derived from the EDTF date.")
     )
     recovery_place = models.CharField(
-        "recovery place",
+        _("recovery place"),
         max_length=200,
         blank=True,
-        help_text="Only as precise as the source, e.g. “Kursk region, Russia”.",
+        help_text=_("Only as precise as the source, e.g. “Kursk region, Russia”."),
     )
     recovery_place_precision = models.CharField(
-        "precision of the place",
+        _("precision of the place"),
         max_length=10,
         choices=PlacePrecision.choices,
         default=PlacePrecision.UNKNOWN,
-        help_text="How precisely the recovery place is known.",
+        help_text=_("How precisely the recovery place is known."),
     )
     recovery_circumstances = models.TextField(
-        "circumstances of recovery", blank=True, help_text="How and from whom it was recovered, as reported."
+        _("circumstances of recovery"), blank=True, help_text=_("How and from whom it was recovered, as reported.")
     )
     recovering_unit = models.CharField(
-        "recovering organisation or unit", max_length=200, blank=True, help_text="Who recovered it."
+        _("recovering organisation or unit"), max_length=200, blank=True, help_text=_("Who recovered it.")
     )
     current_custodian = models.CharField(
-        "current custodian", max_length=200, blank=True, help_text="Who holds the object now, as far as known."
+        _("current custodian"), max_length=200, blank=True, help_text=_("Who holds the object now, as far as known.")
     )
     provenance = models.TextField(
-        "provenance statement", blank=True, help_text="The object's history of ownership and custody, in prose."
+        _("provenance statement"), blank=True, help_text=_("The object's history of ownership and custody, in prose.")
     )
     # Verification
     verification_status = models.CharField(
-        "verification status",
+        _("verification status"),
         max_length=12,
         choices=VerificationStatus.choices,
         default=VerificationStatus.UNVERIFIED,
-        help_text="How far the object's authenticity has been established.",
+        help_text=_("How far the object's authenticity has been established."),
     )
     verification_assessed_by = models.CharField(
-        "assessed by", max_length=200, blank=True, help_text="Who made the verification assessment."
+        _("assessed by"), max_length=200, blank=True, help_text=_("Who made the verification assessment.")
     )
     verification_statement = models.TextField(
-        "verification statement", blank=True, help_text="Why the status was given, and on what evidence."
+        _("verification statement"), blank=True, help_text=_("Why the status was given, and on what evidence.")
     )
     sources = models.ManyToManyField(
-        Source, through="SourceCitation", blank=True, verbose_name="sources", help_text="Publications reporting it."
+        Source,
+        through="SourceCitation",
+        blank=True,
+        verbose_name=_("sources"),
+        help_text=_("Publications reporting it."),
     )
     # Publication and access
     status = models.CharField(
-        "publication status",
+        _("publication status"),
         max_length=10,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-        help_text="Only published records are public. Changed with the review buttons, never typed in.",
+        help_text=_("Only published records are public. Changed with the review buttons, never typed in."),
     )
     access_level = models.PositiveSmallIntegerField(
-        "access level",
+        _("access level"),
         choices=AccessLevel.choices,
         default=AccessLevel.PUBLIC,
-        help_text="Who may see this record once published.",
+        help_text=_("Who may see this record once published."),
     )
     graphic_content = models.BooleanField(
-        "graphic content", default=False, help_text="Viewers are warned and images hidden until they choose."
+        _("graphic content"), default=False, help_text=_("Viewers are warned and images hidden until they choose.")
     )
     internal_notes = models.TextField(
-        "internal notes", blank=True, help_text="Staff-only notes; never shown on public pages."
+        _("internal notes"), blank=True, help_text=_("Staff-only notes; never shown on public pages.")
     )
-    created_at = models.DateTimeField("added", auto_now_add=True, help_text="When the record was created.")
-    updated_at = models.DateTimeField("last changed", auto_now=True, help_text="When the record last changed.")
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, help_text=_("When the record was created."))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, help_text=_("When the record last changed."))
 
     history = HistoricalRecords(m2m_fields=[languages])
     objects = ArtifactQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "artifact"
+        verbose_name = _("artifact")
+        verbose_name_plural = _("artifacts")
         ordering = ["accession_number"]
         permissions = [
             ("view_restricted_material", "Can view researcher-level material"),
@@ -256,15 +266,18 @@ class Artifact(models.Model):
 
 class SourceCitation(models.Model):
     artifact = models.ForeignKey(
-        Artifact, on_delete=models.CASCADE, verbose_name="artifact", help_text="Cited artifact."
+        Artifact, on_delete=models.CASCADE, verbose_name=_("artifact"), help_text=_("Cited artifact.")
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name="source", help_text="The publication.")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name=_("source"), help_text=_("The publication.")
+    )
     locator = models.CharField(
-        "where in the source", max_length=200, blank=True, help_text="Page, paragraph or timestamp, if useful."
+        _("where in the source"), max_length=200, blank=True, help_text=_("Page, paragraph or timestamp, if useful.")
     )
 
     class Meta:
-        verbose_name = "source citation"
+        verbose_name = _("source citation")
+        verbose_name_plural = _("source citations")
         ordering = ["source__published_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["artifact", "source"], name="unique_citation")]
 
@@ -280,27 +293,42 @@ class PublicationEvent(models.Model):
         Artifact,
         on_delete=models.CASCADE,
         related_name="publication_events",
-        verbose_name="artifact",
-        help_text="The record whose status changed.",
+        verbose_name=_("artifact"),
+        help_text=_("The record whose status changed."),
     )
     from_status = models.CharField(
-        "from", max_length=10, choices=PublicationStatus.choices, help_text="Status before the change."
+        pgettext_lazy("publication status change", "from"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        help_text=_("Status before the change."),
     )
-    to_status = models.CharField("to", max_length=10, choices=PublicationStatus.choices, help_text="Status after it.")
+    to_status = models.CharField(
+        pgettext_lazy("publication status change", "to"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        help_text=_("Status after it."),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="publication_events",
-        verbose_name="by",
-        help_text="The account that made the change.",
+        verbose_name=pgettext_lazy("publication status change", "by"),
+        help_text=_("The account that made the change."),
     )
-    at = models.DateTimeField("when", default=timezone.now, help_text="When the change was made.")
+    at = models.DateTimeField(
+        pgettext_lazy("publication status change", "when"),
+        default=timezone.now,
+        help_text=_("When the change was made."),
+    )
     reason = models.TextField(
-        "reason", blank=True, help_text="Why; for a withdrawal it is shown on the record's public address."
+        pgettext_lazy("publication status change", "reason"),
+        blank=True,
+        help_text=_("Why; for a withdrawal it is shown on the record's public address."),
     )
 
     class Meta:
-        verbose_name = "publication event"
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["artifact", "at"], name="publication_event_artifact")]
 

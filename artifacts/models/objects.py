@@ -4,6 +4,8 @@ and personal data, which is held apart so that access rules can withhold each it
 import re
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from artifacts.choices import AccessLevel, ObjectCategory, PersonalField
@@ -21,69 +23,84 @@ def normalize_serial(value: str) -> str:
 
 class MilitaryIDDetails(models.Model):
     artifact = models.OneToOneField(
-        Artifact, on_delete=models.CASCADE, related_name="military_id", verbose_name="artifact", help_text="The ID."
+        Artifact,
+        on_delete=models.CASCADE,
+        related_name="military_id",
+        verbose_name=_("artifact"),
+        help_text=_("The ID."),
     )
-    document_type = models.CharField("document type", max_length=200, blank=True, help_text="As printed.")
+    document_type = models.CharField(_("document type"), max_length=200, blank=True, help_text=_("As printed."))
     issuing_authority = models.CharField(
-        "issuing authority", max_length=200, blank=True, help_text="Who issued it, if legible and published."
+        _("issuing authority"), max_length=200, blank=True, help_text=_("Who issued it, if legible and published.")
     )
-    issued_on = models.CharField("date of issue (EDTF)", max_length=64, blank=True, help_text="EDTF, if known.")
+    issued_on = models.CharField(_("date of issue (EDTF)"), max_length=64, blank=True, help_text=_("EDTF, if known."))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "military ID details"
-        verbose_name_plural = "military ID details"
+        verbose_name = _("military ID details")
+        verbose_name_plural = _("military ID details")
 
     def __str__(self):
-        return f"ID details of {self.artifact.accession_number}"
+        return gettext("ID details of %(accession_number)s") % {"accession_number": self.artifact.accession_number}
 
 
 class ObjectDetails(models.Model):
     artifact = models.OneToOneField(
-        Artifact, on_delete=models.CASCADE, related_name="object_details", verbose_name="artifact", help_text="Object."
+        Artifact,
+        on_delete=models.CASCADE,
+        related_name="object_details",
+        verbose_name=_("artifact"),
+        help_text=_("Object."),
     )
     category = models.CharField(
-        "category", max_length=20, choices=ObjectCategory.choices, blank=True, help_text="Kind of weapon or gear."
+        _("category"), max_length=20, choices=ObjectCategory.choices, blank=True, help_text=_("Kind of weapon or gear.")
     )
-    manufacturer = models.CharField("manufacturer", max_length=200, blank=True, help_text="Empty if not known.")
-    model = models.CharField("model", max_length=200, blank=True, help_text="Empty if not known.")
-    calibre = models.CharField("calibre", max_length=50, blank=True, help_text="Weapons only, e.g. 5.45×39 mm.")
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True, help_text=_("Empty if not known."))
+    model = models.CharField(
+        pgettext_lazy("weapon or gear", "model"), max_length=200, blank=True, help_text=_("Empty if not known.")
+    )
+    calibre = models.CharField(_("calibre"), max_length=50, blank=True, help_text=_("Weapons only, e.g. 5.45×39 mm."))
     country_of_manufacture = models.CharField(
-        "country of manufacture", max_length=100, blank=True, help_text="As reported or as marked."
+        _("country of manufacture"), max_length=100, blank=True, help_text=_("As reported or as marked.")
     )
-    markings = models.TextField("markings", blank=True, help_text="Stamps, proof marks, inscriptions.")
+    markings = models.TextField(_("markings"), blank=True, help_text=_("Stamps, proof marks, inscriptions."))
     markings_language = models.CharField(
-        "language of the markings",
+        _("language of the markings"),
         max_length=12,
         blank=True,
         validators=[validate_language_tag],
-        help_text="BCP 47 code of the words marked, e.g. ko; empty for numbers and symbols alone.",
+        help_text=_("BCP 47 code of the words marked, e.g. ko; empty for numbers and symbols alone."),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "weapon or gear details"
-        verbose_name_plural = "weapon or gear details"
+        verbose_name = _("weapon or gear details")
+        verbose_name_plural = _("weapon or gear details")
 
     def __str__(self):
-        return f"Details of {self.artifact.accession_number}"
+        return gettext("Details of %(accession_number)s") % {"accession_number": self.artifact.accession_number}
 
 
 class SerialNumber(models.Model):
     artifact = models.ForeignKey(
-        Artifact, on_delete=models.CASCADE, related_name="serial_numbers", verbose_name="artifact", help_text="Object."
+        Artifact,
+        on_delete=models.CASCADE,
+        related_name="serial_numbers",
+        verbose_name=_("artifact"),
+        help_text=_("Object."),
     )
-    value = models.CharField("serial number", max_length=100, help_text="Exactly as marked.")
+    value = models.CharField(_("serial number"), max_length=100, help_text=_("Exactly as marked."))
     normalized = models.CharField(
-        "normalised", max_length=100, editable=False, db_index=True, help_text="Without separators, case-folded."
+        _("normalised"), max_length=100, editable=False, db_index=True, help_text=_("Without separators, case-folded.")
     )
     location = models.CharField(
-        "where marked", max_length=200, blank=True, help_text="e.g. receiver, bolt carrier, magazine."
+        _("where marked"), max_length=200, blank=True, help_text=_("e.g. receiver, bolt carrier, magazine.")
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "serial number"
+        verbose_name = _("serial number")
+        verbose_name_plural = _("serial numbers")
         ordering = ["artifact", "value"]
         constraints = [models.UniqueConstraint(fields=["artifact", "value"], name="unique_serial_per_artifact")]
 
@@ -99,7 +116,11 @@ class PersonalDatum(models.Model):
     """One item of personal data (a name, a service number…) with its own access level."""
 
     artifact = models.ForeignKey(
-        Artifact, on_delete=models.CASCADE, related_name="personal_data", verbose_name="artifact", help_text="Where."
+        Artifact,
+        on_delete=models.CASCADE,
+        related_name="personal_data",
+        verbose_name=_("artifact"),
+        help_text=_("Where."),
     )
     text = models.ForeignKey(
         "artifacts.Text",
@@ -107,23 +128,25 @@ class PersonalDatum(models.Model):
         null=True,
         blank=True,
         related_name="personal_data",
-        verbose_name="in text",
-        help_text="Set when the name or detail occurs inside one of the artifact's texts.",
+        verbose_name=_("in text"),
+        help_text=_("Set when the name or detail occurs inside one of the artifact's texts."),
     )
-    field = models.CharField("kind of data", max_length=20, choices=PersonalField.choices, help_text="What it is.")
-    value = models.CharField("value", max_length=300, help_text="As written on the object.")
+    field = models.CharField(
+        _("kind of data"), max_length=20, choices=PersonalField.choices, help_text=_("What it is.")
+    )
+    value = models.CharField(_("value"), max_length=300, help_text=_("As written on the object."))
     access_level = models.PositiveSmallIntegerField(
-        "access level",
+        _("access level"),
         choices=AccessLevel.choices,
         default=AccessLevel.STAFF,
-        help_text="Personal data of soldiers is staff-only unless a curator decides otherwise.",
+        help_text=_("Personal data of soldiers is staff-only unless a curator decides otherwise."),
     )
     history = HistoricalRecords()
     objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "personal datum"
-        verbose_name_plural = "personal data"
+        verbose_name = _("personal datum")
+        verbose_name_plural = _("personal data")
         ordering = ["artifact", "field", "pk"]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """The stored search document of each artifact (see artifacts.search)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from artifacts.models.artifact import Artifact
 
@@ -19,24 +20,25 @@ class SearchDocument(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="search_document",
-        verbose_name="artifact",
-        help_text="The artifact this document indexes.",
+        verbose_name=_("artifact"),
+        help_text=_("The artifact this document indexes."),
     )
-    title = models.TextField("title tokens (weight A)", blank=True, help_text="Analyzed tokens of the title.")
+    title = models.TextField(_("title tokens (weight A)"), blank=True, help_text=_("Analyzed tokens of the title."))
     body = models.TextField(
-        "body tokens (weight B)",
+        _("body tokens (weight B)"),
         blank=True,
-        help_text="Texts, phrases, serial numbers, markings and identifying details.",
+        help_text=_("Texts, phrases, serial numbers, markings and identifying details."),
     )
     description = models.TextField(
-        "description tokens (weight C)", blank=True, help_text="Description and the facts of recovery."
+        _("description tokens (weight C)"), blank=True, help_text=_("Description and the facts of recovery.")
     )
     notes = models.TextField(
-        "notes tokens (weight D)", blank=True, help_text="Notes, attributions, provenance, verification, sources."
+        _("notes tokens (weight D)"), blank=True, help_text=_("Notes, attributions, provenance, verification, sources.")
     )
 
     class Meta:
-        verbose_name = "search document"
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
         ordering = ["artifact"]
 
     def __str__(self):

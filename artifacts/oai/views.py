@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
 from artifacts.oai import protocol, records, tokens
@@ -105,6 +105,8 @@ def _arguments(request) -> tuple[dict[str, str], list[str]]:
     return arguments, repeated
 
 
+# Harvesters get English labels (dc:type, subjects), whatever their Accept-Language.
+@translation.override("en")
 @csrf_exempt  # harvesters POST without a session; the endpoint only reads
 def endpoint(request):
     if request.method not in ("GET", "HEAD", "POST"):

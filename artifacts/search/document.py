@@ -18,6 +18,8 @@ Which records a viewer may find is decided by visible_to() at query time, not he
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from artifacts.search.analyzer import GAP, analyze, marking_tokens, serial_tokens
 
 WEIGHTS = ("title", "body", "description", "notes")  # A, B, C, D
@@ -65,6 +67,9 @@ class Document:
 FETCH = object()  # build_document: read this child through the artifact's relation
 
 
+# Labels (type, category) are indexed in English whatever language the saving page was in,
+# so that a record's tokens never depend on who saved it last.
+@translation.override("en")
 def build_document(
     artifact,
     *,

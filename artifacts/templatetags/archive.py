@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 
 from artifacts import edtf_dates
 
@@ -14,9 +15,17 @@ register = template.Library()
 DEFAULT_ARCHIVE_NAME = "Battlefield Artifacts Archive"
 
 
-@register.simple_tag
 def archive_name() -> str:
+    """The archive's name as data (citations, OAI-PMH, IIIF, bags): never translated."""
     return getattr(settings, "ARCHIVE_NAME", DEFAULT_ARCHIVE_NAME)
+
+
+@register.simple_tag(name="archive_name")
+def archive_name_on_page() -> str:
+    """The archive's name as readers see it: the default name in the page's language; a
+    name configured in settings as it is written there."""
+    name = archive_name()
+    return gettext("Battlefield Artifacts Archive") if name == DEFAULT_ARCHIVE_NAME else name
 
 
 @register.simple_tag
@@ -33,7 +42,7 @@ def accession_example() -> str:
 def or_not_published(value):
     """An empty field means the source did not publish it: say so, never guess."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return mark_safe('<span class="not-published">not published</span>')  # noqa: S308 (constant)
+        return format_html('<span class="not-published">{}</span>', pgettext("by the source", "not published"))
     return value
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from artifacts.access import takes_originals
@@ -54,9 +55,12 @@ def photo_file(request, pk, kind):
         # position and time a photo was taken: enough to locate a unit, a witness or a
         # family. Only staff with the "view original files" permission may fetch them;
         # everyone else gets the display and thumbnail derivatives, which carry no metadata.
+        # The message is shown on the 403 page.
         raise PermissionDenied(
-            "Original files are available only to archive staff with the “view original files” permission: "
-            "they keep the camera's metadata."
+            _(
+                "Original files are available only to archive staff with the “view original files” permission: "
+                "they keep the camera's metadata."
+            )
         )
 
     file = getattr(photo, kind)

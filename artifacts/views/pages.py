@@ -16,8 +16,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_info
+from django.utils.text import get_text_list
+from django.utils.translation import get_language_info, gettext, gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from artifacts import citations, exports, publication
@@ -41,7 +43,7 @@ DEFAULT_PER_PAGE = 25
 LATEST_ON_HOME = 6
 GRAPHIC_SESSION_KEY = "show_graphic"
 # How a relation reads from the other end. The other types are symmetric.
-INVERSE_RELATION = {RelationType.PART_OF: "Has as a part"}
+INVERSE_RELATION = {RelationType.PART_OF: gettext_lazy("Has as a part")}
 
 
 def shows_graphic(request) -> bool:
@@ -90,8 +92,12 @@ def _per_page(raw: str | None, notices: list[str]) -> int:
     except ValueError:
         value = None
     if value not in PER_PAGE_CHOICES:
-        choices = ", ".join(str(n) for n in PER_PAGE_CHOICES[:-1]) + f" or {PER_PAGE_CHOICES[-1]}"
-        notices.append(f"Results per page can be {choices}; showing {DEFAULT_PER_PAGE}.")
+        # “10, 25, 50 or 100”: Django's own catalog translates the comma and “or”.
+        choices = get_text_list([str(n) for n in PER_PAGE_CHOICES])
+        notices.append(
+            gettext("Results per page can be %(choices)s; showing %(default)s.")
+            % {"choices": choices, "default": DEFAULT_PER_PAGE}
+        )
         return DEFAULT_PER_PAGE
     return value
 
@@ -103,21 +109,36 @@ def _page(paginator: Paginator, raw: str | None, notices: list[str]):
         try:
             number = int(raw)
         except ValueError:
-            notices.append(f"“{raw[:40]}” is not a page number; showing the first page.")
+            notices.append(gettext("“%(value)s” is not a page number; showing the first page.") % {"value": raw[:40]})
             number = 1
         else:
             if number < 1:
-                notices.append("Page numbers start at 1; showing the first page.")
+                notices.append(gettext("Page numbers start at 1; showing the first page."))
                 number = 1
             elif number > paginator.num_pages and paginator.capped:
                 notices.append(
-                    f"Only the first {paginator.pageable_label} results can be paged through; showing the last "
-                    "of those pages. Narrow the search or change the sort to reach the others."
+                    ngettext(
+                        "Only the first %(count)s result can be paged through; showing the last of those pages. "
+                        "Narrow the search or change the sort to reach the others.",
+                        "Only the first %(count)s results can be paged through; showing the last of those pages. "
+                        "Narrow the search or change the sort to reach the others.",
+                        paginator.limit,
+                    )
+                    % {"count": paginator.pageable_label}
                 )
                 number = paginator.num_pages
             elif number > paginator.num_pages:
+                # The same English either way; other languages say “pages” in the right form.
                 notices.append(
-                    f"There is no page {number:,}: these results fill {paginator.num_pages:,}; showing the last."
+                    ngettext(
+                        "There is no page %(number)s: these results fill %(pages)s; showing the last.",
+                        "There is no page %(number)s: these results fill %(pages)s; showing the last.",
+                        paginator.num_pages,
+                    )
+                    % {
+                        "number": number_format(number, force_grouping=True),
+                        "pages": number_format(paginator.num_pages, force_grouping=True),
+                    }
                 )
                 number = paginator.num_pages
     return paginator.page(number)
@@ -128,7 +149,12 @@ def _filter_errors(form) -> list[str]:
     errors = []
     for name, messages in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        errors += [f"{label}: {message}" if label else message for message in messages]
+        errors += [
+            pgettext("a label and its value", "%(label)s: %(value)s") % {"label": label, "value": message}
+            if label
+            else message
+            for message in messages
+        ]
     return errors
 
 
@@ -144,7 +170,9 @@ def catalog(request, download=None):
 
     requested_sort = request.GET.get("sort", "")
     if requested_sort and requested_sort not in SORTS:
-        notices.append(f"“{requested_sort[:40]}” is not a way to sort; sorted by the default instead.")
+        notices.append(
+            gettext("“%(value)s” is not a way to sort; sorted by the default instead.") % {"value": requested_sort[:40]}
+        )
     sort, ordering = order_for(requested_sort, query)
     per_page = _per_page(request.GET.get("per_page"), notices)
 
@@ -227,10 +255,10 @@ def _related(artifact, user) -> list[dict]:
 
 
 PHRASE_PARTS = [
-    ("original_text", "the original wording"),
-    ("transliteration", "a transliteration"),
-    ("translation", "a translation"),
-    ("translation_source", "where a translation was published"),
+    ("original_text", gettext_lazy("the original wording")),
+    ("transliteration", gettext_lazy("a transliteration")),
+    ("translation", gettext_lazy("a translation")),
+    ("translation_source", gettext_lazy("where a translation was published")),
 ]
 
 
@@ -241,15 +269,23 @@ def _phrase_columns(phrases) -> tuple[set[str], str]:
     missing = [label for field, label in PHRASE_PARTS if field not in shown]
     if not phrases or not missing:
         return shown, ""
-    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
-    return shown, f"Not published for any of them: {listed}."
+    listed = get_text_list([str(label) for label in missing])
+    return shown, gettext("Not published for any of them: %(parts)s.") % {"parts": listed}
 
 
 def _phrase_note(artifact, published: int) -> str:
-    noun = "phrase" if published == 1 else "phrases"
     if artifact.item_count:
-        return f"{published} of {artifact.item_count} phrases published."
-    return f"{published} {noun} published; how many the list holds is not published."
+        # The same English either way; other languages need the form that goes with the total.
+        return ngettext(
+            "%(published)s of %(total)s phrases published.",
+            "%(published)s of %(total)s phrases published.",
+            artifact.item_count,
+        ) % {"published": published, "total": artifact.item_count}
+    return ngettext(
+        "%(published)s phrase published; how many the list holds is not published.",
+        "%(published)s phrases published; how many the list holds is not published.",
+        published,
+    ) % {"published": published}
 
 
 def _language_name(code: str, names: dict) -> str:
@@ -258,7 +294,7 @@ def _language_name(code: str, names: dict) -> str:
     if code in names:
         return names[code]
     try:
-        return get_language_info(code)["name"]
+        return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
 

@@ -6,10 +6,19 @@
  *   and a notice when its metadata locates or identifies someone, before anything is sent.
  * - Each photo row gets "Move up" / "Move down" buttons that swap the position numbers
  *   (the numbers themselves stay editable), so photos can be reordered with the keyboard.
- * Loaded from a file: the Content-Security-Policy allows no inline script.
+ * Loaded from a file: the Content-Security-Policy allows no inline script. Every word it
+ * shows comes from the page, in the curator's language: data- attributes written by the
+ * server (admin/entry.py, admin/photos.py), with {placeholders} filled in here.
  */
 (function () {
     "use strict";
+
+    // A text from the page with its {placeholders} replaced, in one pass.
+    function fill(template, values) {
+        return (template || "").replace(/\{(\w+)\}/g, function (whole, key) {
+            return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+        });
+    }
 
     // --- the type decides the form ---------------------------------------------------
 
@@ -18,6 +27,7 @@
         const rendered = form.querySelector("input[name='entry_type']");
         if (!select || !rendered) return;
         const adding = rendered.dataset.adding === "1";
+        const says = rendered.dataset;
         let touched = false;
         form.addEventListener("input", function (event) {
             if (event.target !== select) touched = true;
@@ -32,11 +42,11 @@
                 return;
             }
             if (!adding) {
-                note.textContent = "Save to see the parts this type records; nothing entered is hidden.";
+                note.textContent = says.savedNote || "";
                 return;
             }
-            if (touched && !window.confirm("Reload the form for this type? What you have typed is not kept.")) {
-                note.textContent = "The form still shows the parts of the type it was opened for.";
+            if (touched && !window.confirm(says.reloadQuestion || "")) {
+                note.textContent = says.keptNote || "";
                 return;
             }
             const params = new URLSearchParams(window.location.search);
@@ -111,7 +121,7 @@
     }
 
     // What the metadata holds, phrased as the server's warning phrases it (exif_privacy).
-    function findings(buffer, labels) {
+    function findings(buffer, texts) {
         const view = new DataView(buffer);
         const tiff = tiffOf(view);
         if (tiff < 0 || tiff + 8 > view.byteLength) return [];
@@ -126,9 +136,9 @@
             if (lat !== null && lon !== null) {
                 if (gps[1] && ascii(view, tiff, gps[1], little) === "S") lat = -lat;
                 if (gps[3] && ascii(view, tiff, gps[3], little) === "W") lon = -lon;
-                found.push("GPS coordinates (" + lat.toFixed(5) + ", " + lon.toFixed(5) + ")");
+                found.push(fill(texts.gps, {latitude: lat.toFixed(5), longitude: lon.toFixed(5)}));
             } else if (Object.keys(gps).length) {
-                found.push("GPS data");
+                found.push(texts.gpsData);
             }
         }
         const merged = Object.assign({}, ifd0, exif);
@@ -136,7 +146,7 @@
             const entry = merged[tag];
             if (!entry || entry.type !== 2) return;
             const value = ascii(view, tiff, entry, little);
-            if (value) found.push(labels[TAGS[tag]] + ": “" + value.slice(0, 80) + "”");
+            if (value) found.push(fill(texts.tag, {label: texts.labels[TAGS[tag]], value: value.slice(0, 80)}));
         });
         return found;
     }
@@ -144,18 +154,23 @@
     // --- "Add photos": previews and notices before the upload ----------------------
 
     function setUpAddPhotos(input) {
-        const labels = JSON.parse(input.dataset.exifLabels || "{}");
+        const texts = {
+            labels: JSON.parse(input.dataset.exifLabels || "{}"),
+            gps: input.dataset.exifGps || "",
+            gpsData: input.dataset.exifGpsData || "",
+            tag: input.dataset.exifTag || "",
+        };
         const notice = input.dataset.exifNotice || "";
         const list = document.createElement("ol");
         list.className = "entry-previews";
-        list.setAttribute("aria-label", "Photos to be added, in order");
+        list.setAttribute("aria-label", input.dataset.previewsLabel || "");
         input.insertAdjacentElement("afterend", list);
         input.addEventListener("change", function () {
             list.replaceChildren();
             Array.from(input.files).forEach(function (file) {
                 const item = document.createElement("li");
                 const image = document.createElement("img");
-                image.alt = "Preview of " + file.name;
+                image.alt = fill(input.dataset.previewAlt, {name: file.name});
                 image.width = 120;
                 const name = document.createElement("span");
                 name.textContent = file.name;
@@ -171,14 +186,14 @@
                 file.slice(0, 256 * 1024).arrayBuffer().then(function (buffer) {
                     let found = [];
                     try {
-                        found = findings(buffer, labels);
+                        found = findings(buffer, texts);
                     } catch (error) {
                         found = [];
                     }
                     if (!found.length) return;
                     const warning = document.createElement("p");
                     warning.className = "entry-metadata-notice";
-                    warning.textContent = notice.replace("{name}", file.name).replace("{found}", found.join(", "));
+                    warning.textContent = fill(notice, {name: file.name, found: found.join(", ")});
                     item.append(warning);
                 });
             });
@@ -212,18 +227,19 @@
         if (row.querySelector(".entry-move") || row.classList.contains("empty-form")) return;
         const position = row.querySelector("input[name$='-position']");
         if (!position) return;
+        const says = position.dataset;
         const buttons = document.createElement("span");
         buttons.className = "entry-move";
-        [["Move up", -1], ["Move down", 1]].forEach(function (pair) {
+        [[says.moveUp, says.moveUpLabel, -1], [says.moveDown, says.moveDownLabel, 1]].forEach(function (spec) {
             const button = document.createElement("button");
             button.type = "button";
             button.className = "button";
-            button.textContent = pair[0];
+            button.textContent = spec[0] || "";
             // Each button says which photo it moves: a list of bare "Move up" buttons reads as one.
             const caption = row.querySelector("[name$='-caption']");
-            button.setAttribute("aria-label", pair[0] + ": " + ((caption && caption.value) || "new photo"));
+            button.setAttribute("aria-label", fill(spec[1], {photo: (caption && caption.value) || says.newPhoto || ""}));
             button.addEventListener("click", function () {
-                move(group, row, pair[1]);
+                move(group, row, spec[2]);
                 button.focus();
             });
             buttons.append(button);

@@ -12,9 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from artifacts import bags
+from artifacts.access import viewer_level
 from artifacts.filters import catalog_filter
+from artifacts.importing.report import format_number
 from artifacts.models import Artifact
 
 # Catalog filters offered as options: option name → URL parameter of the catalog.
@@ -75,14 +78,7 @@ class Command(BaseCommand):
             )
         except bags.BagError as error:
             raise CommandError(str(error)) from None
-        originals = "originals included" if summary.originals_included else "originals withheld (staff only)"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Wrote and validated the bag {summary.path}: {summary.artifacts} artifact(s), "
-                f"{summary.files} image and attachment file(s), {summary.bytes:,} bytes; {originals}; "
-                f"exported for {bags.audience(user)}."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(_written(summary, user)))
 
     def _user(self, username):
         if not username:
@@ -90,18 +86,31 @@ class Command(BaseCommand):
         try:
             user = get_user_model().objects.get(**{get_user_model().USERNAME_FIELD: username})
         except get_user_model().DoesNotExist:
-            raise CommandError(f"There is no account named {username!r}.") from None
+            raise CommandError(_("There is no account named %(username)s.") % {"username": repr(username)}) from None
         if not user.is_active:
-            raise CommandError(f"The account {username!r} is deactivated; it may not see anything restricted.")
+            raise CommandError(
+                _("The account %(username)s is deactivated; it may not see anything restricted.")
+                % {"username": repr(username)}
+            )
         return user
 
     def _by_accession(self, visible, accessions, user):
         found = set(visible.filter(accession_number__in=accessions).values_list("accession_number", flat=True))
         missing = [a for a in accessions if a not in found]
         if missing:
-            raise CommandError(
-                f"Nothing exported: {', '.join(missing)} does not exist or is not visible to {bags.audience(user)}."
-            )
+            values = {"accessions": ", ".join(missing)}
+            if _is_anonymous(user):
+                message = _(
+                    "Nothing exported: %(accessions)s does not exist or is not visible to an anonymous visitor "
+                    "(public records only)."
+                )
+            else:
+                values |= _account(user)
+                message = _(
+                    "Nothing exported: %(accessions)s does not exist or is not visible to the account "
+                    "%(username)s (access level: %(level)s)."
+                )
+            raise CommandError(message % values)
         return visible.filter(accession_number__in=accessions)
 
     def _by_search(self, visible, options, user):
@@ -120,10 +129,11 @@ class Command(BaseCommand):
                 f"--{OPTION_OF.get(name, name).replace('_', '-')}: {' '.join(messages)}"
                 for name, messages in filterset.form.errors.items()
             )
-            raise CommandError(f"The selection is not valid: {problems}")
+            raise CommandError(_("The selection is not valid: %(problems)s") % {"problems": problems})
         return filterset.qs
 
     def _describe(self, options) -> str:
+        # Recorded in the bag's metadata: English, whatever the interface language.
         parts = [f"search “{options['query']}”"] if options["query"] else []
         for option in FILTERS:
             value = options.get(option)
@@ -131,3 +141,50 @@ class Command(BaseCommand):
                 shown = ", ".join(value) if isinstance(value, list) else value
                 parts.append(f"{option.replace('_', ' ')}: {shown}")
         return "Catalog selection: " + ("; ".join(parts) if parts else "every record") + "."
+
+
+# Messages for the person running the command. They name the audience as bags.audience()
+# does; that function's English wording is what the bag itself records, and stays English.
+def _is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated
+
+
+def _account(user) -> dict:
+    return {"username": user.get_username(), "level": viewer_level(user).label}
+
+
+def _written(summary, user) -> str:
+    values = {
+        "path": summary.path,
+        "artifacts": summary.artifacts,
+        "files": summary.files,
+        "bytes": format_number(summary.bytes),
+    }
+    if _is_anonymous(user):
+        if summary.originals_included:
+            message = _(
+                "Wrote and validated the bag %(path)s: %(artifacts)s artifact(s), %(files)s image and attachment "
+                "file(s), %(bytes)s bytes; originals included; exported for an anonymous visitor (public records "
+                "only)."
+            )
+        else:
+            message = _(
+                "Wrote and validated the bag %(path)s: %(artifacts)s artifact(s), %(files)s image and attachment "
+                "file(s), %(bytes)s bytes; originals withheld (staff only); exported for an anonymous visitor "
+                "(public records only)."
+            )
+    else:
+        values |= _account(user)
+        if summary.originals_included:
+            message = _(
+                "Wrote and validated the bag %(path)s: %(artifacts)s artifact(s), %(files)s image and attachment "
+                "file(s), %(bytes)s bytes; originals included; exported for the account %(username)s (access "
+                "level: %(level)s)."
+            )
+        else:
+            message = _(
+                "Wrote and validated the bag %(path)s: %(artifacts)s artifact(s), %(files)s image and attachment "
+                "file(s), %(bytes)s bytes; originals withheld (staff only); exported for the account "
+                "%(username)s (access level: %(level)s)."
+            )
+    return message % values

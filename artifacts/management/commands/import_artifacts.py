@@ -10,8 +10,11 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from artifacts.importing import run_import
+from artifacts.importing.report import format_number
 from artifacts.management.progress import Progress
 
 
@@ -31,12 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, photos, dry_run, user, no_progress, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file} is not a file.")
+            raise CommandError(_("%(file)s is not a file.") % {"file": file})
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
-                raise CommandError(f"There is no account with the username {user}.")
+                raise CommandError(_("There is no account with the username %(username)s.") % {"username": user})
         progress = None if no_progress else Progress(self.stderr, unit="row")
         with path.open("rb") as handle:
             report = run_import(handle, name=path.name, photos=photos, dry_run=dry_run, user=account, progress=progress)
@@ -45,7 +48,18 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.problems:
-            self.stdout.write(self.style.ERROR(f"Nothing was written: fix the {len(report.problems):,} problem(s)."))
+            count = len(report.problems)
+            # The English keeps “problem(s)” in both forms; other languages inflect.
+            message = ngettext(
+                "Nothing was written: fix the %(count)s problem(s).",
+                "Nothing was written: fix the %(count)s problem(s).",
+                count,
+            ) % {"count": format_number(count)}
+            self.stdout.write(self.style.ERROR(message))
             sys.exit(1)
         rate = report.rows / report.seconds if report.seconds else 0
-        self.stdout.write(self.style.SUCCESS(f"Done in {report.seconds:.1f} s ({rate:,.0f} rows a second)."))
+        message = _("Done in %(seconds)s s (%(rate)s rows a second).") % {
+            "seconds": format_number(round(report.seconds, 1), 1, grouping=False),
+            "rate": format_number(round(rate)),
+        }
+        self.stdout.write(self.style.SUCCESS(message))

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from artifacts.choices import CustodyEventType
 from artifacts.custody import fixity, integrity, services
+from artifacts.importing.report import format_number
 from artifacts.management.progress import Progress
 from artifacts.models import Artifact
 
@@ -63,17 +65,25 @@ class Command(BaseCommand):
         if options["artifact"]:
             artifacts = artifacts.filter(accession_number=options["artifact"])
             if not artifacts.exists():
-                raise CommandError(f"No artifact with accession number {options['artifact']}.")
+                raise CommandError(
+                    _("No artifact with accession number %(accession)s.") % {"accession": options["artifact"]}
+                )
         started = time.monotonic()
         tally = self._check_artifacts(artifacts, record=not options["no_record"])
         log_report = None if options["artifact"] else integrity.verify(saved_heads=saved)
         elapsed = time.monotonic() - started
         self.stdout.write(
-            f"Checked {tally.artifacts} artifacts, {tally.files} files and {tally.events} custody events "
-            f"in {elapsed:.1f} s."
+            _("Checked %(artifacts)s artifacts, %(files)s files and %(events)s custody events in %(seconds)s s.")
+            % {
+                "artifacts": tally.artifacts,
+                "files": tally.files,
+                "events": tally.events,
+                "seconds": format_number(round(elapsed, 1), 1, grouping=False),
+            }
         )
         for accession, problems in tally.failures:
-            self.stdout.write(self.style.ERROR(f"FAIL {accession}"))
+            # The problems themselves are the custody checks' own words (artifacts.custody).
+            self.stdout.write(self.style.ERROR(_("FAIL %(accession)s") % {"accession": accession}))
             for problem in problems:
                 self.stdout.write(f"  - {problem}")
         if log_report is not None:
@@ -81,17 +91,25 @@ class Command(BaseCommand):
         if tally.failures or (log_report is not None and log_report.problems):
             if tally.failures:
                 failed = len(tally.failures)
-                self.stdout.write(self.style.ERROR(f"{failed} of {tally.artifacts} artifacts failed verification."))
+                message = _("%(failed)s of %(total)s artifacts failed verification.") % {
+                    "failed": failed,
+                    "total": tally.artifacts,
+                }
+                self.stdout.write(self.style.ERROR(message))
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS("All files, custody chains and the transparency log verified."))
+        self.stdout.write(self.style.SUCCESS(_("All files, custody chains and the transparency log verified.")))
 
     def _read_head(self, path: Path) -> dict:
         try:
             head = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read the saved head {path}: {exc}") from None
+            raise CommandError(
+                _("Cannot read the saved head %(path)s: %(error)s") % {"path": path, "error": exc}
+            ) from None
         if not isinstance(head, dict) or not {"tree_size", "root_hash", "origin"} <= set(head):
-            raise CommandError(f"{path} is not a signed tree head (it needs origin, tree_size and root_hash).")
+            raise CommandError(
+                _("%(path)s is not a signed tree head (it needs origin, tree_size and root_hash).") % {"path": path}
+            )
         return head
 
     def _check_artifacts(self, artifacts, *, record: bool) -> "Tally":
@@ -127,15 +145,22 @@ class Command(BaseCommand):
         return reports
 
     def _write_log_report(self, report, saved: int) -> None:
-        self.stdout.write(
-            f"Transparency log: {report.leaves} leaves and {report.heads} signed heads rebuilt and checked"
-            + (f", against {saved} saved head(s)." if saved else ".")
-        )
+        values = {"leaves": report.leaves, "heads": report.heads, "saved": saved}
+        if saved:
+            message = _(
+                "Transparency log: %(leaves)s leaves and %(heads)s signed heads rebuilt and checked, against "
+                "%(saved)s saved head(s)."
+            )
+        else:
+            message = _("Transparency log: %(leaves)s leaves and %(heads)s signed heads rebuilt and checked.")
+        self.stdout.write(message % values)
+        # The notes and problems are the log checks' own words (artifacts.custody.integrity).
         for note in report.notes[:5]:
-            self.stdout.write(f"  note: {note}")
+            self.stdout.write("  " + _("note: %(note)s") % {"note": note})
         if len(report.notes) > 5:
-            self.stdout.write(f"  note: … and {len(report.notes) - 5} more like it")
+            self.stdout.write("  " + _("note: … and %(count)s more like it") % {"count": len(report.notes) - 5})
         if report.problems:
-            self.stdout.write(self.style.ERROR(f"FAIL transparency log: {len(report.problems)} problem(s)"))
+            message = _("FAIL transparency log: %(count)s problem(s)") % {"count": len(report.problems)}
+            self.stdout.write(self.style.ERROR(message))
             for problem in report.problems:
                 self.stdout.write(f"  - {problem}")
