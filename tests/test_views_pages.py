@@ -95,14 +95,41 @@ def test_texts_are_shown_side_by_side_and_unpublished_parts_say_so(client):
     assert "Translator" in block and "The Washington Post" in block
 
 
-def test_empty_fields_read_not_published_never_a_guess(client):
-    artifact = ArtifactFactory(materials="", dimensions="", condition="Weathered", recovery_date="")
+def test_an_empty_detail_says_whether_the_source_withheld_it_or_nobody_recorded_it(client):
+    artifact = ArtifactFactory(
+        materials="", dimensions="", condition="Weathered", recovery_date="", not_published=["dimensions"]
+    )
     html = html_of(client.get(artifact.get_absolute_url()))
     assert re.search(r"<dt>Dimensions</dt><dd><span class=\"not-published\">not published</span>", html)
-    assert re.search(r"<dt>Materials</dt><dd><span class=\"not-published\">not published</span>", html)
+    assert re.search(r"<dt>Materials</dt><dd><span class=\"not-recorded\">not recorded</span>", html)
     assert "<dt>Condition</dt><dd>Weathered</dd>" in html
-    when = between(html, "<dt>When</dt>", "</dd>")
-    assert "not published" in when
+    assert "not recorded" in between(html, "<dt>When</dt>", "</dd>")
+
+
+def test_the_demo_marks_as_not_published_only_what_its_report_left_out():
+    from artifacts.demo import collection
+    from artifacts.demo.loader import not_published_by_the_report
+
+    phrase_list = next(r for r in collection.ARTIFACTS if r["artifact"]["title"].startswith("Phrase list"))
+    withheld = not_published_by_the_report(phrase_list)
+    assert "dimensions" in withheld and "recovery_place" not in withheld and "materials" not in withheld
+    assert "languages" not in withheld  # the report says Korean and Russian
+
+
+def test_a_curator_ticks_what_the_source_did_not_publish(client, staff_user):
+    from tests.test_admin import page_data
+
+    artifact = ArtifactFactory(dimensions="")
+    client.force_login(staff_user)
+    url = f"/admin/artifacts/artifact/{artifact.pk}/change/"
+    data = page_data(client.get(url))
+    data["not_published"] = ["dimensions", "no_such_detail"]
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "not_published" in refused.context["adminform"].form.errors
+    data["not_published"] = ["dimensions"]
+    assert client.post(url, data).status_code == 302
+    artifact.refresh_from_db()
+    assert artifact.not_published == ["dimensions"]
 
 
 def test_phrase_list_shows_ordered_phrases_and_how_many_are_published(client):

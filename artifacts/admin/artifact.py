@@ -179,6 +179,7 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
         ),
         (_("Custody & provenance"), {"fields": ["current_custodian", "provenance", "custody_summary"]}),
         (_("Verification"), {"fields": ["verification_status", "verification_assessed_by", "verification_statement"]}),
+        (_("What the source did not publish"), {"fields": ["not_published"]}),
         (_("Publication & access"), {"fields": ["status", "access_level", "graphic_content"]}),
         (_("Internal"), {"fields": ["internal_notes", ("created_at", "updated_at")]}),
     ]

@@ -22,6 +22,7 @@ from artifacts.admin import shape
 from artifacts.admin.common import note_written
 from artifacts.choices import ArtifactType
 from artifacts.models import Artifact, Photo
+from artifacts.models.artifact import ABSENT_DETAILS
 
 ADD_PHOTOS_HELP = _(
     "Choose one or more images; each becomes a photo, in the order chosen, after the photos already here. "
@@ -71,6 +72,17 @@ def _type_select_attrs() -> dict:
 
 
 class ArtifactEntryForm(forms.ModelForm):
+    # A list of detail names in the model (JSON): ticked here, from the fixed list only.
+    not_published = forms.MultipleChoiceField(
+        label=_("Not published by the source"),
+        choices=ABSENT_DETAILS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick each empty detail that the source was consulted for and did not publish; pages say "
+            "“not published”. An empty detail left unticked is shown as “not recorded”."
+        ),
+    )
     add_photos = MultipleImageField(
         label=_("Add photos"),
         required=False,

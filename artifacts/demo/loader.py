@@ -21,6 +21,7 @@ from artifacts import services
 from artifacts.custody import services as custody_services
 from artifacts.demo import collection, illustrations
 from artifacts.models import Artifact, Language, ObjectDetails, Phrase, Source, SourceCitation, Text
+from artifacts.models.artifact import ABSENT_DETAILS
 
 LOADER_USERNAME = "demo-loader"
 CREATED, UPDATED, UNCHANGED, DIFFERS = "created", "updated", "unchanged", "differ from the demo data"
@@ -118,7 +119,7 @@ class Loader:
     # One record and its parts -------------------------------------------------------------
 
     def _load_record(self, record: dict) -> None:
-        values = record["artifact"]
+        values = {**record["artifact"], "not_published": not_published_by_the_report(record)}
         existing = (
             Artifact.objects.filter(title=values["title"], sourcecitation__source=self.source).order_by("pk").first()
         )
@@ -183,6 +184,13 @@ class Loader:
         )
         self.written_files += [photo.original.name, photo.thumbnail.name, photo.display.name]
         self.tally.add("illustrations", CREATED)
+
+
+def not_published_by_the_report(record: dict) -> list[str]:
+    """The demo records only what its one source, a news report, published: every detail it
+    leaves empty is one the report did not publish (pages say so, not "not recorded")."""
+    given = {**record["artifact"], "languages": record.get("languages")}
+    return [name for name, _label in ABSENT_DETAILS if not given.get(name)]
 
 
 def load(*, update: bool = False) -> Tally:

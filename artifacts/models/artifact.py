@@ -111,6 +111,26 @@ class Source(models.Model):
         return f"{self.publisher}, “{self.title}”{date}"
 
 
+# Details of a record that may be empty for one of two reasons a reader must tell apart: the
+# source that reported the object did not publish it, or nobody has recorded it yet.
+ABSENT_DETAILS = [
+    ("description", _("description")),
+    ("item_count", _("number of items")),
+    ("materials", _("materials")),
+    ("dimensions", _("dimensions")),
+    ("condition", _("condition")),
+    ("languages", _("languages")),
+    ("recovery_date", _("date of recovery")),
+    ("recovery_place", _("place of recovery")),
+    ("recovery_circumstances", _("circumstances of recovery")),
+    ("recovering_unit", _("recovering unit")),
+    ("current_custodian", _("current custodian")),
+    ("provenance", _("provenance")),
+    ("verification_assessed_by", _("who assessed it")),
+    ("verification_statement", _("reasons for the verification status")),
+]
+
+
 class Artifact(models.Model):
     accession_number = models.CharField(
         _("accession number"),
@@ -214,6 +234,15 @@ class Artifact(models.Model):
     graphic_content = models.BooleanField(
         _("graphic content"), default=False, help_text=_("Viewers are warned and images hidden until they choose.")
     )
+    not_published = models.JSONField(
+        _("not published by the source"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The details the source was consulted for and did not publish. An empty detail that is not "
+            "listed here is shown as “not recorded”."
+        ),
+    )
     internal_notes = models.TextField(
         _("internal notes"), blank=True, help_text=_("Staff-only notes; never shown on public pages.")
     )
@@ -258,6 +287,11 @@ class Artifact(models.Model):
 
     def get_absolute_url(self):
         return reverse("artifact-detail", args=[self.accession_number])
+
+    def absence(self, detail: str) -> str:
+        """Why `detail` is empty: "not_published" (the source did not publish it) or
+        "not_recorded" (nobody has entered it)."""
+        return "not_published" if detail in (self.not_published or []) else "not_recorded"
 
     @property
     def recovery_date_in_words(self) -> str:

@@ -46,6 +46,15 @@ def or_not_published(value):
     return value
 
 
+@register.simple_tag
+def absent(artifact, detail: str):
+    """An empty detail of a record, with the reason it is empty: the source did not publish
+    it, or it has not been recorded (ABSENT_DETAILS)."""
+    if artifact.absence(detail) == "not_published":
+        return format_html('<span class="not-published">{}</span>', pgettext("by the source", "not published"))
+    return format_html('<span class="not-recorded">{}</span>', gettext("not recorded"))
+
+
 @register.filter
 def edtf_in_words(value: str) -> str:
     """An EDTF date in words; a value that does not parse is shown as stored."""
