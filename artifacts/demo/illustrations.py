@@ -152,7 +152,6 @@ CAPTIONS = {
     ),
     "booklet": "an open booklet with the one line of handwritten lyrics the report publishes, in English.",
 }
-CAPTION_PREFIX = "Illustration made for this archive, not a photograph of the artifact: "
 CREDIT = "Battlefield Artifacts Archive (generated illustration)"
 
 
@@ -162,4 +161,8 @@ def render(name: str, record: dict) -> bytes:
 
 
 def caption(name: str) -> str:
-    return CAPTION_PREFIX + CAPTIONS[name]
+    # What the picture shows. That it is an illustration, not a photograph, is said once by
+    # the page (the photo is flagged as an illustration) and once in its pixels, which travel
+    # with any copy; the caption does not say it a third time.
+    text = CAPTIONS[name]
+    return text[0].upper() + text[1:]
