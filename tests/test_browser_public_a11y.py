@@ -2,7 +2,8 @@
 
 Anonymous visitors, the demo collection (tests/browser_server.py): the home page, the
 catalog, a search, the record with the most phrases and the one with the most photos,
-the transparency page and a page that is not found. Besides WCAG 2.1 AA, axe's
+the transparency page and a page that is not found, in English, Ukrainian and Korean.
+Besides WCAG 2.1 AA, axe's
 best-practice rules on landmarks run too: every landmark has a unique name, and all
 content sits in one.
 """
@@ -59,10 +60,11 @@ def site():
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["", "/uk", "/ko"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_public_page_has_no_violations(browser, site, tmp_path, name, width):
+def test_public_page_has_no_violations(browser, site, tmp_path, name, language, width):
     base, records = site
-    url = base + PAGES[name].format(**records)
+    url = base + language + PAGES[name].format(**records)
     # axe is injected as the test's own script, which the archive's CSP rightly refuses.
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -72,7 +74,7 @@ def test_public_page_has_no_violations(browser, site, tmp_path, name, width):
         page.wait_for_load_state("networkidle")
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(RUN_AXE, WCAG_21_AA) + page.evaluate(RUN_RULES, LANDMARK_RULES)
-        page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / f"{name}{language.replace('/', '-')}-{width}.png"), full_page=True)
     finally:
         context.close()
     assert violations == [], f"axe-core found violations on {name} at {width} px ({url}):\n{_format(violations)}"
