@@ -120,3 +120,11 @@ def test_record_text_written_in_english_says_so_on_pages_in_other_languages(clie
     assert "<h1>Military ID of a soldier</h1>" in english
     assert '<h1 lang="en">Military ID of a soldier</h1>' in korean
     assert '<div class="prose" lang="en"><p>A worn booklet.</p></div>' in korean
+
+
+def test_korean_pages_fetch_their_most_used_font_slices_with_the_style_sheet(client):
+    korean = client.get("/ko/").content.decode()
+    english = client.get("/").content.decode()
+    preloads = re.findall(r'<link rel="preload" href="[^"]*noto-sans-kr-(\d+)-(\d+)-normal[^"]*" as="font"', korean)
+    assert sorted(preloads) == [("118", "400"), ("118", "700"), ("119", "400"), ("119", "700")]
+    assert 'rel="preload"' not in english
