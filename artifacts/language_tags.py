@@ -25,6 +25,16 @@ def validate_language_tag(value: str) -> None:
         )
 
 
+def language_tag_field(verbose_name, *, help_text, **options):
+    """A model field for an optional language tag: the same length and check everywhere a
+    text says its language (texts, phrases, markings)."""
+    from django.db import models
+
+    return models.CharField(
+        verbose_name, max_length=12, blank=True, validators=[validate_language_tag], help_text=help_text, **options
+    )
+
+
 def with_script(language: str, script: str) -> str:
     """The tag of a text in `language` written in `script` (an ISO 15924 code); empty when
     the language is not known, since a script alone says nothing a screen reader can use."""

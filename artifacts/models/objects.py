@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from artifacts.choices import AccessLevel, ObjectCategory, PersonalField
-from artifacts.language_tags import validate_language_tag
+from artifacts.language_tags import language_tag_field
 from artifacts.models.artifact import Artifact
 from artifacts.querysets import PersonalDataQuerySet
 
@@ -64,11 +64,8 @@ class ObjectDetails(models.Model):
         _("country of manufacture"), max_length=100, blank=True, help_text=_("As reported or as marked.")
     )
     markings = models.TextField(_("markings"), blank=True, help_text=_("Stamps, proof marks, inscriptions."))
-    markings_language = models.CharField(
+    markings_language = language_tag_field(
         _("language of the markings"),
-        max_length=12,
-        blank=True,
-        validators=[validate_language_tag],
         help_text=_("BCP 47 code of the words marked, e.g. ko; empty for numbers and symbols alone."),
     )
     history = HistoricalRecords()

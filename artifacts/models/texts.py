@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from artifacts import edtf_dates
 from artifacts.choices import AttributionConfidence, Script, TextKind
-from artifacts.language_tags import validate_language_tag, with_script
+from artifacts.language_tags import language_tag_field, with_script
 from artifacts.models.artifact import Artifact
 
 
@@ -30,25 +30,14 @@ class Text(models.Model):
     original_text = models.TextField(
         _("original transcription"), blank=True, help_text=_("Exactly as written; empty if not published.")
     )
-    original_language = models.CharField(
-        _("language of the original"),
-        max_length=12,
-        blank=True,
-        validators=[validate_language_tag],
-        help_text=_("BCP 47 code, e.g. ko."),
-    )
+    original_language = language_tag_field(_("language of the original"), help_text=_("BCP 47 code, e.g. ko."))
     transliteration = models.TextField(_("transliteration"), blank=True, help_text=_("If one is written or published."))
     transliteration_script = models.CharField(
         _("transliteration script"), max_length=4, choices=Script.choices, blank=True, help_text=_("Script used.")
     )
     translation = models.TextField(_("translation"), blank=True, help_text=_("Quoted verbatim from its source."))
-    translation_language = models.CharField(
-        _("language of the translation"),
-        max_length=12,
-        blank=True,
-        default="en",
-        validators=[validate_language_tag],
-        help_text=_("BCP 47 code."),
+    translation_language = language_tag_field(
+        _("language of the translation"), help_text=_("BCP 47 code."), default="en"
     )
     translator = models.CharField(
         _("translator"), max_length=200, blank=True, help_text=_("Person or organisation that translated it.")
@@ -106,11 +95,8 @@ class Phrase(models.Model):
         help_text=_("Untick when the position follows a source's order, not the order on the object."),
     )
     original_text = models.TextField(_("original text"), blank=True, help_text=_("Empty if not published."))
-    original_language = models.CharField(
+    original_language = language_tag_field(
         _("language of the original"),
-        max_length=12,
-        blank=True,
-        validators=[validate_language_tag],
         help_text=_("BCP 47 code, e.g. ko; empty if not known. Its transliteration is tagged with it too."),
     )
     transliteration = models.TextField(_("transliteration"), blank=True, help_text=_("Empty if not published."))
@@ -118,13 +104,8 @@ class Phrase(models.Model):
         _("transliteration script"), max_length=4, choices=Script.choices, blank=True, help_text=_("Script used.")
     )
     translation = models.TextField(_("translation"), blank=True, help_text=_("Verbatim from its source."))
-    translation_language = models.CharField(
-        _("language of the translation"),
-        max_length=12,
-        blank=True,
-        default="en",
-        validators=[validate_language_tag],
-        help_text=_("BCP 47 code."),
+    translation_language = language_tag_field(
+        _("language of the translation"), help_text=_("BCP 47 code."), default="en"
     )
     translation_source = models.CharField(
         _("source of the translation"), max_length=300, blank=True, help_text=_("Who translated or published it.")
