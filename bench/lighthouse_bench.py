@@ -63,7 +63,14 @@ def lighthouse(url: str, form_factor: str) -> dict:
         ]
         if form_factor == "desktop":
             command.append("--preset=desktop")
-        subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True)
+        # Lighthouse now and then fails to attach to a fresh Chromium: try again, twice.
+        for attempt in range(3):
+            done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True)
+            if done.returncode == 0:
+                break
+            print(f"  (lighthouse failed on {url}, attempt {attempt + 1}: {done.stderr.strip()[-200:]})", flush=True)
+        else:
+            raise RuntimeError(f"Lighthouse failed three times on {url}")
         report = json.loads(Path(out.name).read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     lost = sorted(
@@ -95,9 +102,10 @@ def main() -> None:
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
         manage(env, "collectstatic", "--noinput")
-        record = manage(
+        shown = manage(
             env, "shell", "-c", "from artifacts.models import Artifact; print(Artifact.objects.order_by('pk')[0])"
-        ).split()[0]
+        )
+        record = shown.strip().splitlines()[-1].split()[0]  # the shell may first say what it imported
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "artifacts.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
