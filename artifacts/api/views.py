@@ -27,7 +27,8 @@ from artifacts.choices import AccessLevel, ArtifactType, VerificationStatus
 from artifacts.custody.record import custody_document
 from artifacts.filters import SORT_CHOICES, SORTS, ArtifactFilter, order_for
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
-from artifacts.views.pages import DEFAULT_PER_PAGE, INVERSE_RELATION, PER_PAGE_CHOICES
+from artifacts.views.pages import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
+from artifacts.views.record import INVERSE_RELATION
 
 WITHHELD_NOTE = "withheld: personal data"  # a value of the API's answers: English, as every field name
 

@@ -1,4 +1,5 @@
-"""The researcher-facing pages: home, catalog, artifact detail, and the error pages.
+"""The researcher-facing pages: home, catalog, and the error pages (the record page is
+artifacts.views.record).
 
 Every read goes through visible_to(request.user) (see artifacts.access): a restricted or
 draft record is indistinguishable from one that does not exist, in pages and in counts.
@@ -11,29 +12,22 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_text_list
-from django.utils.translation import get_language_info, gettext, gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from artifacts import citations, exports, publication
-from artifacts.access import sees_drafts, takes_originals
-from artifacts.choices import ArtifactType, CustodyEventType, RelationType
-from artifacts.custody import heads
-from artifacts.custody.checker.chain import verify_events
-from artifacts.custody.models import LeafKind, LogLeaf
-from artifacts.custody.record import event_document
+from artifacts import exports
+from artifacts.choices import ArtifactType
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
-from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
+from artifacts.models import Artifact, Photo
 from artifacts.paging import CappedPaginator, count_results, known_rows
-from artifacts.revisions import history_summary
 from artifacts.search import attach_highlights
 
 logger = logging.getLogger(__name__)
@@ -43,7 +37,6 @@ DEFAULT_PER_PAGE = 25
 LATEST_ON_HOME = 6
 GRAPHIC_SESSION_KEY = "show_graphic"
 # How a relation reads from the other end. The other types are symmetric.
-INVERSE_RELATION = {RelationType.PART_OF: gettext_lazy("Has as a part")}
 
 
 def shows_graphic(request) -> bool:
@@ -214,186 +207,6 @@ def catalog(request, download=None):
         "downloads": exports.links(request, filterset.form, paginator.total),
     }
     return render(request, "artifacts/catalog.html", context)
-
-
-def _personal_data(artifact, user, texts) -> list[dict]:
-    """Every personal datum's label; the value only where the viewer may see it. Values
-    the viewer may not see are never read from the database for this page. Items found
-    inside one of the texts (a name in a letter) go to that text as `text.personal_items`,
-    to be withheld where the reader meets them; the rest are returned."""
-    visible = dict(PersonalDatum.objects.visible_to(user).filter(artifact=artifact).values_list("pk", "value"))
-    items = artifact.personal_data.only("pk", "field", "text_id").order_by("field", "pk")
-    by_text = {text.pk: text for text in texts}
-    for text in texts:
-        text.personal_items = []
-    rest = []
-    for item in items:
-        entry = {"label": item.get_field_display(), "value": visible.get(item.pk), "withheld": item.pk not in visible}
-        if item.text_id in by_text:
-            by_text[item.text_id].personal_items.append(entry)
-        else:
-            rest.append(entry)
-    return rest
-
-
-def _related(artifact, user) -> list[dict]:
-    """Relations stated from either end, to artifacts the viewer may see."""
-    visible = Artifact.objects.visible_to(user)
-    related = []
-    for relation in Relation.objects.filter(from_artifact=artifact, to_artifact__in=visible).select_related(
-        "to_artifact"
-    ):
-        related.append(
-            {"label": relation.get_relation_type_display(), "artifact": relation.to_artifact, "note": relation.note}
-        )
-    for relation in Relation.objects.filter(to_artifact=artifact, from_artifact__in=visible).select_related(
-        "from_artifact"
-    ):
-        label = INVERSE_RELATION.get(relation.relation_type, relation.get_relation_type_display())
-        related.append({"label": label, "artifact": relation.from_artifact, "note": relation.note})
-    return sorted(related, key=lambda item: (item["label"], item["artifact"].accession_number))
-
-
-PHRASE_PARTS = [
-    ("original_text", gettext_lazy("the original wording")),
-    ("transliteration", gettext_lazy("a transliteration")),
-    ("translation", gettext_lazy("a translation")),
-    ("translation_source", gettext_lazy("where a translation was published")),
-]
-
-
-def _phrase_columns(phrases) -> tuple[set[str], str]:
-    """The phrase table's columns that hold something, and one sentence for those that hold
-    nothing in any row, rather than "not published" repeated in every row."""
-    shown = {field for field, _ in PHRASE_PARTS if any(getattr(phrase, field) for phrase in phrases)}
-    missing = [label for field, label in PHRASE_PARTS if field not in shown]
-    if not phrases or not missing:
-        return shown, ""
-    listed = get_text_list([str(label) for label in missing])
-    return shown, gettext("Not published for any of them: %(parts)s.") % {"parts": listed}
-
-
-def _phrase_note(artifact, published: int) -> str:
-    if artifact.item_count:
-        # The same English either way; other languages need the form that goes with the total.
-        return ngettext(
-            "%(published)s of %(total)s phrases published.",
-            "%(published)s of %(total)s phrases published.",
-            artifact.item_count,
-        ) % {"published": published, "total": artifact.item_count}
-    return ngettext(
-        "%(published)s phrase published; how many the list holds is not published.",
-        "%(published)s phrases published; how many the list holds is not published.",
-        published,
-    ) % {"published": published}
-
-
-def _language_name(code: str, names: dict) -> str:
-    if not code:
-        return ""
-    if code in names:
-        return names[code]
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
-def _texts(artifact) -> list:
-    """The artifact's texts, each with the names of its languages for the column headings."""
-    texts = list(artifact.texts.all())
-    names = dict(Language.objects.values_list("code", "name")) if texts else {}
-    for text in texts:
-        text.original_language_name = _language_name(text.original_language, names)
-        text.translation_language_name = _language_name(text.translation_language, names)
-    return texts
-
-
-def artifact_detail(request, accession):
-    user = request.user
-    if "\x00" in accession:
-        # No accession number holds a NUL, and PostgreSQL refuses one in a query parameter.
-        raise Http404("No artifact with that accession number is available.")
-    try:
-        artifact = (
-            Artifact.objects.visible_to(user)
-            .select_related("military_id", "object_details")
-            .prefetch_related("languages", "texts", "phrases", "serial_numbers")
-            .get(accession_number=accession)
-        )
-    except Artifact.DoesNotExist:
-        withdrawal = publication.tombstone(accession, user)
-        if withdrawal is not None:
-            return render(request, "artifacts/withdrawn.html", {"withdrawal": withdrawal}, status=410)
-        raise Http404("No artifact with that accession number is available.") from None
-
-    photos = list(Photo.objects.visible_to(user).filter(artifact=artifact).defer("exif").order_by("position", "pk"))
-    revealed = shows_graphic(request)
-    for photo in photos:
-        photo.hidden = (artifact.graphic_content or photo.graphic_content) and not revealed
-    phrases = list(artifact.phrases.all())
-    phrase_columns, phrase_missing = _phrase_columns(phrases)
-    custody = list(
-        artifact.custody_events.select_related("recorded_by", "corrects")
-        .prefetch_related("corrections", "attachments")
-        .order_by("sequence")
-    )
-    sources = list(SourceCitation.objects.filter(artifact=artifact).select_related("source"))
-    texts = _texts(artifact)
-    languages = list(artifact.languages.all())
-    shown_photos = [photo for photo in photos if not photo.hidden]
-    metadata = citations.json_ld(
-        artifact, request, sources=sources, photos=shown_photos, texts=texts, languages=languages
-    )
-    context = {
-        "artifact": artifact,
-        "integrity": _integrity(artifact, custody),
-        "history": history_summary(artifact, user),
-        "photos": photos,
-        "any_hidden": any(photo.hidden for photo in photos),
-        "any_graphic": artifact.graphic_content or any(photo.graphic_content for photo in photos),
-        "show_graphic": revealed,
-        "texts": texts,
-        "phrases": phrases,
-        "phrase_note": _phrase_note(artifact, len(phrases)),
-        "phrase_columns": phrase_columns,
-        "phrase_missing": phrase_missing,
-        "military_id": getattr(artifact, "military_id", None),
-        "object_details": getattr(artifact, "object_details", None),
-        "serial_numbers": list(artifact.serial_numbers.all()),
-        "personal_data": _personal_data(artifact, user, texts),
-        "custody": custody,
-        "citations": sources,
-        "related": _related(artifact, user),
-        "cite": citations.for_artifact(artifact, request),
-        "json_ld": citations.json_ld_script(metadata),
-        "languages": languages,
-        # Staff-level viewers: the same test that reveals drafts reveals internal notes.
-        "staff_view": sees_drafts(user),
-        "publication_banner": publication.staff_banner(artifact),
-        "takes_originals": takes_originals(user),
-    }
-    return render(request, "artifacts/artifact_detail.html", context)
-
-
-def _integrity(artifact, custody) -> dict:
-    """Recompute the hash chain now (cheap: a few events) and report the last full fixity
-    check, which also re-hashed the files."""
-    problems = verify_events([event_document(e) for e in custody], artifact.accession_number)
-    checks = [e for e in custody if e.event_type == CustodyEventType.FIXITY_CHECK]
-    head = heads.latest()
-    indexes = LogLeaf.objects.filter(kind=LeafKind.CUSTODY_EVENT, object_id__in=[e.pk for e in custody])
-    last_leaf = max(indexes.values_list("index", flat=True), default=None)
-    return {
-        "log_head": head,
-        "logged": indexes.count() if custody else 0,
-        "all_covered": head is not None and last_leaf is not None and last_leaf < head.tree_size,
-        "chain_head": custody[-1].entry_hash if custody else "",
-        "chain_ok": not problems,
-        "problems": problems,
-        "checked_at": timezone.now(),
-        "last_fixity": checks[-1] if checks else None,
-    }
 
 
 @require_POST
