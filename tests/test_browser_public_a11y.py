@@ -17,6 +17,7 @@ from tests.test_browser_admin_a11y import AXE, RUN_AXE, WCAG_21_AA, _format
 
 pytestmark = pytest.mark.browser
 
+WIDTHS = [1280, 390]
 LANDMARK_RULES = [
     "landmark-unique",
     "landmark-one-main",
@@ -52,15 +53,23 @@ def site():
         yield instance.url, json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per width, shared by the pages. axe is injected as the test's
+    own script, which the archive's CSP rightly refuses: CSP is bypassed here only."""
+    opened = {width: browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True) for width in WIDTHS}
+    yield opened
+    for context in opened.values():
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", ["", "/uk", "/ko"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_public_page_has_no_violations(browser, site, tmp_path, name, language, width):
+def test_public_page_has_no_violations(contexts, site, tmp_path, name, language, width):
     base, records = site
     url = base + language + PAGES[name].format(**records)
-    # axe is injected as the test's own script, which the archive's CSP rightly refuses.
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-    page = context.new_page()
+    page = contexts[width].new_page()
     try:
         response = page.goto(url)
         assert response is not None and response.status == (404 if name == "not-found" else 200)
@@ -68,7 +77,8 @@ def test_public_page_has_no_violations(browser, site, tmp_path, name, language, 
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(RUN_AXE, {"type": "tag", "values": WCAG_21_AA})
         violations += page.evaluate(RUN_AXE, {"type": "rule", "values": LANDMARK_RULES})
-        page.screenshot(path=str(tmp_path / f"{name}{language.replace('/', '-')}-{width}.png"), full_page=True)
+        if violations:  # a picture of the page to go with the report
+            page.screenshot(path=str(tmp_path / f"{name}{language.replace('/', '-')}-{width}.png"), full_page=True)
     finally:
-        context.close()
+        page.close()
     assert violations == [], f"axe-core found violations on {name} at {width} px ({url}):\n{_format(violations)}"
