@@ -20,8 +20,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoryManager
 
@@ -110,8 +110,13 @@ def last_editor(artifact: Artifact):
     return apps.get_model(settings.AUTH_USER_MODEL).objects.filter(pk=latest["history_user_id"]).first()
 
 
-def refusal(artifact: Artifact, user, name: str) -> str:
-    """Why this user may not make this move on this record now; empty when they may."""
+_UNREAD = object()
+
+
+def refusal(artifact: Artifact, user, name: str, *, editor=_UNREAD) -> str:
+    """Why this user may not make this move on this record now; empty when they may.
+    `editor`: the record's last editor when the caller has read it already (last_editor
+    reads the history of the record and of each of its parts)."""
     move = MOVES[name]
     if not (user and user.is_active and user.is_staff and user.has_perm(move.permission)):
         if move.permission == PUBLISH_PERMISSION:
@@ -137,7 +142,8 @@ def refusal(artifact: Artifact, user, name: str) -> str:
             "second": allowed[-1],
         }
     if name == "publish" and getattr(settings, "ARCHIVE_PUBLISH_NEEDS_SECOND_PERSON", True):
-        editor = last_editor(artifact)
+        if editor is _UNREAD:
+            editor = last_editor(artifact)
         if editor is not None and editor.pk == user.pk:
             return gettext("You edited this record last: another curator must publish it.")
     return ""
@@ -190,13 +196,13 @@ def perform(name: str, *, artifact: Artifact, user, reason: str = "") -> Publica
     """The move named `name` (a key of MOVES)."""
     if name == "withdraw":
         return withdraw(artifact=artifact, user=user, reason=reason)
-    return {"ready": mark_ready, "draft": return_to_draft, "publish": publish}[name](artifact=artifact, user=user)
+    return _move(name, artifact=artifact, user=user)
 
 
-def moves_for(artifact: Artifact, user) -> list[dict]:
+def moves_for(artifact: Artifact, user, *, editor=_UNREAD) -> list[dict]:
     """The moves the record's status allows, each with why this user may not make it."""
     return [
-        {"move": move, "refusal": refusal(artifact, user, move.name)}
+        {"move": move, "refusal": refusal(artifact, user, move.name, editor=editor)}
         for move in MOVES.values()
         if artifact.status in move.sources
     ]
@@ -238,8 +244,7 @@ def staff_banner(artifact: Artifact) -> str:
             "Withdrawn on %(date)s: the public sees only a notice that it was withdrawn (410 Gone). "
             "Reason given: “%(reason)s”"
         ) % {
-            # The day as it is written in the reader's language (English: 5 March 2025).
-            "date": format_date(withdrawal.at, pgettext("date format of a withdrawal, as in 5 March 2025", "j E Y")),
+            "date": date_format(withdrawal.at),  # as the reader's language writes a day (artifacts.formats)
             "reason": withdrawal.reason,
         }
     if artifact.status == READY:

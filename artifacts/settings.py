@@ -174,6 +174,7 @@ LANGUAGE_CODE = "en"
 # Korean and Russian, and studied by Ukrainian, Korean and English-speaking researchers.
 LANGUAGES = [("en", "English"), ("uk", "Ukrainian"), ("ko", "Korean")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["artifacts.formats"]
 # The language curators write records in (titles, descriptions, captions), which pages in
 # another interface language mark with `lang`.
 ARCHIVE_CATALOGUE_LANGUAGE = os.environ.get("ARCHIVE_CATALOGUE_LANGUAGE", "en")

@@ -115,11 +115,12 @@ class PublicationAdminMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            editor = publication.last_editor(obj)
             context["publication"] = {
                 "badge": status_badge_html(obj),
-                "moves": publication.moves_for(obj, request.user),
+                "moves": publication.moves_for(obj, request.user, editor=editor),
                 "events": list(publication.events(obj)),
-                "last_editor": publication.last_editor(obj),
+                "last_editor": editor,
             }
         else:
             # A new record: it will be saved as a draft.
@@ -170,12 +171,13 @@ class PublicationAdminMixin:
         rows = []
         for artifact in publication.review_queue():
             marked = artifact.publication_events.filter(to_status=PublicationStatus.READY).order_by("-at", "-pk")
+            editor = publication.last_editor(artifact)
             rows.append(
                 {
                     "artifact": artifact,
                     "marked": marked.select_related("actor").first(),
-                    "last_editor": publication.last_editor(artifact),
-                    "refusal": publication.refusal(artifact, request.user, "publish"),
+                    "last_editor": editor,
+                    "refusal": publication.refusal(artifact, request.user, "publish", editor=editor),
                 }
             )
         context = {
