@@ -14,7 +14,16 @@ from artifacts.language_tags import language_tag_field, with_script
 from artifacts.models.artifact import Artifact
 
 
-class Text(models.Model):
+class Transliterated:
+    """For a text or phrase that has an original language and may have a transliteration."""
+
+    @property
+    def transliteration_lang(self) -> str:
+        """The `lang` of the transliteration: the original's language in its script."""
+        return with_script(self.original_language, self.transliteration_script)
+
+
+class Text(Transliterated, models.Model):
     artifact = models.ForeignKey(
         Artifact, on_delete=models.CASCADE, related_name="texts", verbose_name=_("artifact"), help_text=_("Carrier.")
     )
@@ -76,13 +85,8 @@ class Text(models.Model):
     def date_written_in_words(self) -> str:
         return edtf_dates.in_words(self.date_written)
 
-    @property
-    def transliteration_lang(self) -> str:
-        """The `lang` of the transliteration: the original's language in its script."""
-        return with_script(self.original_language, self.transliteration_script)
 
-
-class Phrase(models.Model):
+class Phrase(Transliterated, models.Model):
     artifact = models.ForeignKey(
         Artifact, on_delete=models.CASCADE, related_name="phrases", verbose_name=_("phrase list"), help_text=_("List.")
     )
@@ -120,8 +124,3 @@ class Phrase(models.Model):
 
     def __str__(self):
         return self.translation or self.original_text or gettext("Phrase %(position)s") % {"position": self.position}
-
-    @property
-    def transliteration_lang(self) -> str:
-        """The `lang` of the transliteration: the original's language in its script."""
-        return with_script(self.original_language, self.transliteration_script)
