@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -208,11 +209,19 @@ def csl_item(artifact, url: str, accessed: datetime.date, texts=()) -> dict:
     return item
 
 
+def permanent_url(request, artifact=None) -> str:
+    """The address a citation gives for a record (or, without one, for the archive): the
+    plain, English one (/artifacts/BFA-…/), whatever language the citing page is in, so
+    that every citation of a record names one URL."""
+    with override(settings.LANGUAGE_CODE):
+        return request.build_absolute_uri(artifact.get_absolute_url() if artifact else reverse("home"))
+
+
 def json_ld(artifact, request, *, sources=(), photos=(), texts=(), languages=()) -> dict:
     """schema.org metadata for search engines and reference managers. Pass only what the
     viewer may see: photos from Photo.objects.visible_to, without graphic images the viewer
     has not chosen to see."""
-    url = request.build_absolute_uri(artifact.get_absolute_url())
+    url = permanent_url(request, artifact)
     data = {
         "@context": "https://schema.org",
         "@type": "ArchiveComponent",
@@ -224,7 +233,7 @@ def json_ld(artifact, request, *, sources=(), photos=(), texts=(), languages=())
         "holdingArchive": {
             "@type": "ArchiveOrganization",
             "name": archive_name(),
-            "url": request.build_absolute_uri(reverse("home")),
+            "url": permanent_url(request),
         },
         "dateModified": artifact.updated_at.isoformat(timespec="seconds"),
     }
@@ -293,7 +302,7 @@ class Citations:
 
 
 def for_artifact(artifact, request, accessed: datetime.date | None = None) -> Citations:
-    url = request.build_absolute_uri(artifact.get_absolute_url())
+    url = permanent_url(request, artifact)
     accessed = accessed or timezone.localdate()
     return Citations(
         chicago_note=chicago_note(artifact, url, accessed),

@@ -130,3 +130,13 @@ def test_korean_pages_fetch_their_most_used_font_slices_with_the_style_sheet(cli
     preloads = re.findall(r'<link rel="preload" href="[^"]*noto-sans-kr-(\d+)-(\d+)-normal[^"]*" as="font"', korean)
     assert sorted(preloads) == [("118", "400"), ("118", "700"), ("119", "400"), ("119", "700")]
     assert 'rel="preload"' not in english
+
+
+def test_a_citation_names_the_records_plain_address_on_a_page_in_any_language(client):
+    artifact = ArtifactFactory()
+    path = artifact.get_absolute_url()
+    for prefix in ("", "/uk", "/ko"):
+        page = client.get(f"{prefix}{path}").content.decode()
+        cite = page[page.index('id="cite"') :]
+        assert f"http://testserver{path}" in cite and f"http://testserver/uk{path}" not in cite, prefix
+        assert f'"@id": "http://testserver{path}"' in page, prefix
