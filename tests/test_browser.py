@@ -72,3 +72,43 @@ def test_a_researcher_finds_the_phrase_list_and_reads_its_published_phrases(page
     screenshot = tmp_path / "phrase-list.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 0
+
+
+def test_the_deep_zoom_viewer_fills_a_phone_and_speaks_the_readers_language(browser, archive_url):
+    """On a phone, in Ukrainian: the viewer covers the screen, its controls are the site's
+    own named buttons at the bottom, a button zooms, and Escape returns to the image link."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(archive_url + "/uk/artifacts/BFA-2026-0001/")
+    opener = page.locator("a[data-zoom-src]").first
+    opener.click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
+    tools = dialog.get_by_role("toolbar", name="Керування зображенням")
+    zoom_in = tools.get_by_role("button", name="Збільшити")
+    for name in ("Зменшити", "Усе зображення", "Повернути"):
+        expect(tools.get_by_role("button", name=name)).to_be_visible()
+    expect(dialog.get_by_role("button", name="Закрити")).to_be_visible()
+    assert zoom_in.bounding_box()["y"] > 844 * 0.85  # within a thumb's reach
+    stage = dialog.locator(".deepzoom-stage")
+    expect(stage.locator("canvas").first).to_be_visible()
+    expect(dialog.locator(".deepzoom-status")).to_have_text("")  # loaded
+    assert stage.locator(".navigator").count() == 0  # no overview covering the image on a phone
+    page.wait_for_timeout(1500)  # the opening animation
+    before = stage.screenshot()
+    zoom_in.click()
+    page.wait_for_timeout(1500)
+    assert stage.screenshot() != before
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert opener.evaluate("link => link === document.activeElement")
+    assert errors == []
+    context.close()

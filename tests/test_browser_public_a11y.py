@@ -37,7 +37,7 @@ print(json.dumps({"phrases": phrases.get_absolute_url(), "photos": photos.get_ab
 PAGES = {
     "home": "/",
     "catalog": "/artifacts/",
-    "search": "/artifacts/?q=surrender",
+    "search": "/artifacts/?q=surrender&view=grid",  # the catalog is checked as a list, a search as a grid
     "record-phrases": "{phrases}",
     "record-photos": "{photos}",
     "transparency": "/transparency/",

@@ -291,3 +291,23 @@ def test_queries_do_not_grow_with_the_page_size(client, researcher):
     assert counts["10"] == counts["50"]
     # session, user, 2 × permissions, 5 facets, count, page, photos, snippets
     assert counts["50"] <= 13, [q["sql"] for q in queries.captured_queries]
+
+
+def test_results_shown_as_a_grid_keep_that_choice_in_every_link_and_in_the_form(client, collection):
+    html = client.get(CATALOG, {"type": "weapon", "view": "grid", "per_page": "10"}).content.decode()
+    assert '<ol class="card-grid results-grid"' in html
+    assert '<input type="hidden" name="view" value="grid">' in html  # submitting the filters keeps it
+    # The switch: "List" drops the parameter and keeps the filters; "Grid" is marked current.
+    switch = re.search(r'<span class="layout-switch".*?</span>', html, re.S).group(0)
+    assert 'href="?type=weapon&amp;per_page=10"' in switch and 'aria-current="true"><svg' in switch
+    assert re.search(r'href="\?type=weapon&amp;view=grid&amp;per_page=10" aria-current="true"', switch)
+
+
+def test_results_are_a_list_by_default_and_an_unknown_layout_says_so(client, collection):
+    html = client.get(CATALOG).content.decode()
+    assert '<ol class="result-list"' in html and 'name="view"' not in html
+    response = client.get(CATALOG, {"view": "gallery"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“gallery” is not a way to show results; showing a list." in html
+    assert '<ol class="result-list"' in html

@@ -33,8 +33,11 @@ from artifacts.search import attach_highlights
 logger = logging.getLogger(__name__)
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+# How results are laid out; the choice is kept in the URL (?view=grid), like every other
+# state of the catalog, so that a shared link shows what its sender saw.
+LAYOUTS = ("list", "grid")
 DEFAULT_PER_PAGE = 25
-LATEST_ON_HOME = 6
+ON_HOME = 8
 GRAPHIC_SESSION_KEY = "show_graphic"
 # How a relation reads from the other end. The other types are symmetric.
 
@@ -68,12 +71,14 @@ def home(request):
         row["artifact_type"]: row["n"] for row in visible.order_by().values("artifact_type").annotate(n=Count("pk"))
     }
     by_type = [(value, label, counts[value]) for value, label in ArtifactType.choices if counts.get(value)]
-    latest = list(visible.order_by("-created_at", "-pk")[:LATEST_ON_HOME])
-    attach_thumbnails(latest, request)
+    # The home page leads with the collection's images: records with a photograph this
+    # viewer may see come first, then the most recent, each shown as a card.
+    featured = list(visible.with_photo_flags(request.user).order_by("-has_photos", "-created_at", "-pk")[:ON_HOME])
+    attach_thumbnails(featured, request)
     return render(
         request,
         "artifacts/home.html",
-        {"by_type": by_type, "total": sum(counts.values()), "latest": latest},
+        {"by_type": by_type, "total": sum(counts.values()), "featured": featured},
     )
 
 
@@ -93,6 +98,13 @@ def _per_page(raw: str | None, notices: list[str]) -> int:
         )
         return DEFAULT_PER_PAGE
     return value
+
+
+def _layout(raw: str | None, notices: list[str]) -> str:
+    if raw in (None, "") or raw in LAYOUTS:
+        return raw or LAYOUTS[0]
+    notices.append(gettext("“%(value)s” is not a way to show results; showing a list.") % {"value": raw[:40]})
+    return LAYOUTS[0]
 
 
 def _page(paginator: Paginator, raw: str | None, notices: list[str]):
@@ -168,6 +180,7 @@ def catalog(request, download=None):
         )
     sort, ordering = order_for(requested_sort, query)
     per_page = _per_page(request.GET.get("per_page"), notices)
+    layout = _layout(request.GET.get("view"), notices)
 
     results = filterset.qs.order_by(*ordering)
     download = download or request.GET.get("format")
@@ -201,6 +214,7 @@ def catalog(request, download=None):
         "sort_choices": sort_choices,
         "per_page": per_page,
         "per_page_choices": PER_PAGE_CHOICES,
+        "layout": layout,
         "query": query,
         "graphic_hidden": any(artifact.thumbnail.hidden for artifact in artifacts),
         "show_graphic": shows_graphic(request),

@@ -18,6 +18,11 @@
   var script = document.currentScript;
   var osdSrc = script && script.getAttribute("data-osd-src");
   var osdImages = script && script.getAttribute("data-osd-images");
+  // Every word the viewer shows comes from the page, translated there (data-text-*), so
+  // that the viewer speaks the reader's language; English stands in if one is missing.
+  function text(name, fallback) {
+    return (script && script.getAttribute("data-text-" + name)) || fallback;
+  }
   if (!osdSrc || typeof window.HTMLDialogElement !== "function" || !window.Promise) {
     return; // the plain links keep working
   }
@@ -75,6 +80,18 @@
     return node;
   }
 
+  function button(className, label, icon) {
+    // The site's own buttons, with a visible name, instead of OpenSeadragon's image
+    // buttons: they look like the rest of the archive and a screen reader names them.
+    var node = element("button", "deepzoom-button " + className);
+    node.type = "button";
+    var glyph = element("span", "deepzoom-glyph", icon);
+    glyph.setAttribute("aria-hidden", "true");
+    node.appendChild(glyph);
+    node.appendChild(element("span", "deepzoom-label", label));
+    return node;
+  }
+
   function buildDialog() {
     dialog = element("dialog", "deepzoom");
     dialog.setAttribute("aria-labelledby", "deepzoom-title");
@@ -85,27 +102,49 @@
     parts.notice = element("p", "deepzoom-notice");
     heading.appendChild(parts.title);
     heading.appendChild(parts.notice);
-    var actions = element("div", "deepzoom-actions");
-    parts.plain = element("a", "deepzoom-plain", "Open the image on its own");
-    parts.close = element("button", "deepzoom-close", "Close");
-    parts.close.type = "button";
-    actions.appendChild(parts.plain);
-    actions.appendChild(parts.close);
+    parts.close = button("deepzoom-close", text("close", "Close"), "\u00d7");
     bar.appendChild(heading);
-    bar.appendChild(actions);
+    bar.appendChild(parts.close);
     parts.stage = element("div", "deepzoom-stage");
     parts.stage.id = "deepzoom-stage";
     parts.status = element("p", "deepzoom-status");
     parts.status.setAttribute("role", "status");
+    // OpenSeadragon binds its handlers to these buttons by id (zoomInButton and friends).
+    var tools = element("div", "deepzoom-tools");
+    tools.setAttribute("role", "toolbar");
+    tools.setAttribute("aria-label", text("tools", "Image controls"));
+    var controls = [
+      ["zoomInButton", "deepzoom-zoom-in", text("zoom-in", "Zoom in"), "+"],
+      ["zoomOutButton", "deepzoom-zoom-out", text("zoom-out", "Zoom out"), "\u2212"],
+      ["homeButton", "deepzoom-home", text("home", "Whole image"), "\u2922"],
+      ["rotateRightButton", "deepzoom-rotate", text("rotate", "Rotate"), "\u21bb"],
+    ];
+    parts.buttons = {};
+    controls.forEach(function (control) {
+      var node = button(control[1], control[2], control[3]);
+      node.id = control[1];
+      parts.buttons[control[0]] = node.id;
+      tools.appendChild(node);
+    });
+    parts.plain = element("a", "deepzoom-plain");
+    var arrow = element("span", "deepzoom-glyph", "\u2197");
+    arrow.setAttribute("aria-hidden", "true");
+    parts.plain.appendChild(arrow);
+    parts.plain.appendChild(element("span", "deepzoom-label", text("plain", "Open the image on its own")));
+    tools.appendChild(parts.plain);
     var help = element(
       "p",
       "deepzoom-help",
-      "Scroll, pinch or use the buttons to zoom; drag to move. With the image focused: + and − zoom, " +
-        "arrow keys move, 0 shows the whole image. Escape closes."
+      text(
+        "help",
+        "Scroll, pinch or use the buttons to zoom; drag to move. With the image focused: + and − zoom, " +
+          "arrow keys move, 0 shows the whole image. Escape closes."
+      )
     );
     dialog.appendChild(bar);
     dialog.appendChild(parts.stage);
     dialog.appendChild(parts.status);
+    dialog.appendChild(tools);
     dialog.appendChild(help);
     parts.close.addEventListener("click", function () {
       dialog.close();
@@ -131,12 +170,12 @@
       buildDialog();
     }
     opener = clicked; // focus goes back here when the viewer closes
-    parts.title.textContent = link.getAttribute("data-zoom-caption") || "Image";
+    parts.title.textContent = link.getAttribute("data-zoom-caption") || text("image", "Image");
     var notice = link.getAttribute("data-zoom-notice") || "";
     parts.notice.textContent = notice;
     parts.notice.hidden = !notice;
     parts.plain.href = link.getAttribute("data-zoom-src");
-    parts.status.textContent = "Loading the image…";
+    parts.status.textContent = text("loading", "Loading the image…");
     dialog.showModal();
     parts.close.focus();
 
@@ -149,13 +188,21 @@
           viewer.open(tileSource(link));
           return;
         }
+        // On a phone the overview map would cover a quarter of the image; the whole
+        // image is one button away instead.
+        var wide = window.matchMedia("(min-width: 40rem)").matches;
         viewer = OpenSeadragon({
           element: parts.stage,
           prefixUrl: osdImages,
           tileSources: tileSource(link),
-          showNavigator: true,
+          showNavigator: wide,
           navigatorPosition: "BOTTOM_RIGHT",
           showRotationControl: true,
+          showFullPageControl: false,
+          zoomInButton: parts.buttons.zoomInButton,
+          zoomOutButton: parts.buttons.zoomOutButton,
+          homeButton: parts.buttons.homeButton,
+          rotateRightButton: parts.buttons.rotateRightButton,
           visibilityRatio: 0.5,
           minZoomImageRatio: 0.5,
           maxZoomPixelRatio: 4,
@@ -166,7 +213,10 @@
           parts.status.textContent = "";
         });
         viewer.addHandler("open-failed", function () {
-          parts.status.textContent = "The image could not be opened in the viewer. Use “Open the image on its own”.";
+          parts.status.textContent = text(
+            "failed",
+            "The image could not be opened in the viewer. Use “Open the image on its own”."
+          );
         });
       },
       function () {
