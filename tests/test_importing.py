@@ -4,6 +4,7 @@ row and column, upsert by accession number, all-or-nothing, photos from a folder
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,29 @@ def test_the_command_dry_run_exits_zero_and_writes_nothing(tmp_path):
     out = io.StringIO()
     call_command("import_artifacts", str(path), "--dry-run", "--no-progress", stdout=out)
     assert "Dry run of good.csv" in out.getvalue() and Artifact.objects.count() == 0
+
+
+def test_a_file_says_what_its_source_did_not_publish_so_pages_tell_it_from_not_recorded(client):
+    rows = [
+        {**good_row(1), "description": "", "not_published": "dimensions; Condition; item count"},
+        {**good_row(2), "not_published": "dimensions; weight"},
+    ]
+    report = do_import(csv_bytes(rows, [*HEADER, "not_published"]), dry_run=True)
+    problems = [(p.row, p.column, p.message) for p in report.problems]
+    assert problems == [
+        (
+            3,
+            "not_published",
+            "“weight” is not a detail a source can leave unpublished; use: description, item_count, materials, "
+            "dimensions, condition, languages, recovery_date, recovery_place, recovery_circumstances, "
+            "recovering_unit, current_custodian, provenance, verification_assessed_by, verification_statement.",
+        )
+    ]
+    report = do_import(csv_bytes(rows[:1], [*HEADER, "not_published"]))
+    assert report.ok, report.lines()
+    artifact = Artifact.objects.get(title="Imported item 1")
+    assert artifact.not_published == ["item_count", "dimensions", "condition"]  # in the order pages show them
+    html = client.get(artifact.get_absolute_url()).content.decode()
+    # Dimensions and condition: withheld by the source; the description was only left empty.
+    assert html.count('<span class="not-published">') == 2
+    assert re.search(r'<dt>Description</dt><dd><span class="not-recorded">not recorded</span>', html)

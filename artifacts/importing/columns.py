@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from artifacts.choices import AccessLevel, ObjectCategory
 from artifacts.models import Artifact
+from artifacts.models.artifact import ABSENT_DETAILS
 
 MISSING = object()  # an empty cell: no value given
 LIST_SEPARATOR = ";"
@@ -48,6 +49,7 @@ ARTIFACT_FIELDS = [
     "status",
     "access_level",
     "graphic_content",
+    "not_published",
     "internal_notes",
 ]
 REQUIRED_FOR_NEW = ("title", "artifact_type")
@@ -56,7 +58,7 @@ REQUIRED_FOR_NEW = ("title", "artifact_type")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, choice, access, int, bool, date, list
+    kind: str  # text, choice, access, int, bool, date, list, absent
     help: str  # lazy: shown on the admin's import page in the curator's language
     choices: object = None  # a Choices class, or (value, label) pairs as _Choice
 
@@ -80,6 +82,8 @@ def _artifact_column(name: str) -> Column:
     field = Artifact._meta.get_field(name)
     if name == "access_level":
         kind = "access"
+    elif name == "not_published":
+        kind = "absent"
     elif field.choices:
         kind = "choice"
     elif isinstance(field, models.BooleanField):
@@ -89,6 +93,8 @@ def _artifact_column(name: str) -> Column:
     else:
         kind = "text"
     # The field's help text stays lazy, so that it is read in the language of each request.
+    if kind == "absent":
+        return Column(name, kind, field.help_text, [_Choice(value, label) for value, label in ABSENT_DETAILS])
     return Column(name, kind, field.help_text, _field_choices(field) if kind == "choice" else None)
 
 
@@ -277,7 +283,34 @@ def _date(value) -> datetime.date:
         ) from None
 
 
-CONVERTERS = {"text": _text, "int": _int, "bool": _bool, "date": _date, "list": split_list, "access": _access}
+def _absent(value) -> list[str]:
+    """The details a source did not publish: field names or their labels, separated by ;
+    (“dimensions; condition”). Kept in the order the record page shows them."""
+    members = [_Choice(name, label) for name, label in ABSENT_DETAILS]
+    wanted = set()
+    for item in split_list(value):
+        folded = item.casefold()
+        member = _find(folded, members, lambda m: {m.value, m.value.replace("_", " "), str(m.label).casefold()})
+        if member is None:
+            allowed = ", ".join(name for name, _label in ABSENT_DETAILS)
+            raise ValidationError(
+                _("“%(value)s” is not a detail a source can leave unpublished; use: %(allowed)s."),
+                params={"value": item[:60], "allowed": allowed},
+                code="invalid_choice",
+            )
+        wanted.add(member.value)
+    return [name for name, _label in ABSENT_DETAILS if name in wanted]
+
+
+CONVERTERS = {
+    "text": _text,
+    "int": _int,
+    "bool": _bool,
+    "date": _date,
+    "list": split_list,
+    "access": _access,
+    "absent": _absent,
+}
 
 
 def convert(column: Column, value):

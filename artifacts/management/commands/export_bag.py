@@ -10,7 +10,7 @@ records, photos or personal data. The filters are the catalog's, with the same n
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from artifacts import bags
 from artifacts.access import viewer_level
 from artifacts.filters import catalog_filter
 from artifacts.importing.report import format_number
+from artifacts.management.curator import CuratorCommand
 from artifacts.models import Artifact
 
 # Catalog filters offered as options: option name → URL parameter of the catalog.
@@ -33,7 +34,7 @@ FILTERS = {
 OPTION_OF = {"q": "query"}
 
 
-class Command(BaseCommand):
+class Command(CuratorCommand):
     help = "Export one artifact or a search result as a BagIt bag, with what the exporting account may see."
 
     def add_arguments(self, parser):

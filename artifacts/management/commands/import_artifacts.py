@@ -9,16 +9,17 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from artifacts.importing import run_import
 from artifacts.importing.report import format_number
+from artifacts.management.curator import CuratorCommand
 from artifacts.management.progress import Progress
 
 
-class Command(BaseCommand):
+class Command(CuratorCommand):
     help = (
         "Import artifacts from a CSV or JSON file (format: README, “Bulk import format”). Every row is checked "
         "before anything is written; any problem means nothing is written."
