@@ -50,7 +50,7 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
-def lighthouse(url: str, form_factor: str) -> dict:
+def lighthouse(url: str, form_factor: str, keep: Path | None = None) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [
             str(LIGHTHOUSE),
@@ -72,6 +72,10 @@ def lighthouse(url: str, form_factor: str) -> dict:
         else:
             raise RuntimeError(f"Lighthouse failed three times on {url}")
         report = json.loads(Path(out.name).read_text())
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        slug = "".join(c if c.isalnum() else "-" for c in url.split("//", 1)[-1].split("/", 1)[-1]).strip("-")
+        (keep / f"{form_factor}-{slug or 'home'}-{time.monotonic_ns()}.json").write_text(json.dumps(report))
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     lost = sorted(
         f"{ref['id']} ({report['audits'][ref['id']].get('displayValue', '')})".replace(" ()", "")
@@ -85,6 +89,12 @@ def lighthouse(url: str, form_factor: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="measurements per page (median reported)")
+    parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES), help="pages to measure")
+    parser.add_argument(
+        "--languages", nargs="+", choices=["en", "uk", "ko"], default=["en", "uk", "ko"], help="languages to measure"
+    )
+    parser.add_argument("--form-factors", nargs="+", choices=FORM_FACTORS, default=FORM_FACTORS)
+    parser.add_argument("--keep", help="folder to keep each run's full Lighthouse report in")
     options = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: npm install --prefix bench/out/lighthouse lighthouse@13.5.0")
@@ -123,11 +133,15 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
             results = []
-            for form_factor in FORM_FACTORS:
-                for language in LANGUAGES:
+            languages = [language for language in LANGUAGES if (language.strip("/") or "en") in options.languages]
+            for form_factor in options.form_factors:
+                for language in languages:
                     for name, path in PAGES.items():
+                        if name not in options.pages:
+                            continue
                         url = base + language + path.format(record=record)
-                        runs = [lighthouse(url, form_factor) for _ in range(options.runs)]
+                        keep = Path(options.keep) if options.keep else None
+                        runs = [lighthouse(url, form_factor, keep) for _ in range(options.runs)]
                         median = {c: statistics.median(r["scores"][c] for r in runs) for c in CATEGORIES}
                         worst = min(runs, key=lambda r: sum(r["scores"].values()))
                         results.append(
