@@ -10,6 +10,7 @@ class ArtifactsConfig(AppConfig):
 
     def ready(self):
         from artifacts import checks, signals  # noqa: F401  (registers checks, connects receivers)
+        from artifacts.authorities import signals as authority_signals  # noqa: F401
         from artifacts.custody import signals as custody_signals  # noqa: F401
         from artifacts.search.indexing import index_missing_after_migrate
 

@@ -244,8 +244,8 @@ def json_ld(artifact, request, *, sources=(), photos=(), texts=(), languages=())
     created = date_created(texts)
     if created:
         data["dateCreated"] = created[0]
-    if artifact.recovery_place:
-        data["spatialCoverage"] = {"@type": "Place", "name": artifact.recovery_place}
+    if artifact.recovery_place or artifact.place_id:
+        data["spatialCoverage"] = _place_ld(artifact, request)
     if languages:
         data["inLanguage"] = [language.code for language in languages]
     based_on = [_source_ld(citation.source) for citation in sources]
@@ -257,10 +257,33 @@ def json_ld(artifact, request, *, sources=(), photos=(), texts=(), languages=())
     return data
 
 
+def _same_as(authority) -> list[str]:
+    return [uri for _scheme, _id, uri in authority.identifiers()]
+
+
+def _place_ld(artifact, request) -> dict:
+    """The recovery place as reported, and the place authority it names: its page as @id,
+    its identifiers as sameAs, and what contains it (containedInPlace), up the tree."""
+    place = {"@type": "Place", "name": artifact.recovery_place or artifact.place.label("en")}
+    chain = [artifact.place, *artifact.place.ancestors()] if artifact.place_id else []
+    target = place
+    for depth, node in enumerate(chain):
+        if depth:
+            target["containedInPlace"] = {"@type": "Place", "name": node.label("en")}
+            target = target["containedInPlace"]
+        target["@id"] = request.build_absolute_uri(node.get_absolute_url())
+        if _same_as(node):
+            target["sameAs"] = _same_as(node)
+    return place
+
+
 def _source_ld(source) -> dict:
     work = {"@type": "CreativeWork", "name": source.title}
     if source.publisher:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
+        organisation = source.publisher_organisation
+        if organisation is not None and _same_as(organisation):
+            work["publisher"]["sameAs"] = _same_as(organisation)
     if source.author:
         work["author"] = source.author
     if source.published_on:

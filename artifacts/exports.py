@@ -27,8 +27,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from artifacts.access import viewer_level
+from artifacts.authorities.models import MAX_DEPTH
 from artifacts.choices import AccessLevel
-from artifacts.models import Artifact, Language
+from artifacts.models import Artifact, Language, Organisation, Place
 from artifacts.templatetags.archive import edtf_in_words
 
 FORMATS = ("csv", "json")
@@ -69,6 +70,15 @@ def _iso(name: str) -> Callable:
     return value
 
 
+def _authority(link: str, part: str) -> Callable:
+    # Tables built once per download (see _records), never a query per row.
+    def value(artifact, page_url):
+        found = getattr(artifact, f"export_{link}")
+        return found[part] if found else None
+
+    return value
+
+
 def _languages(artifact, page_url):
     return "; ".join(sorted(language.code for language in artifact.export_languages))
 
@@ -101,7 +111,25 @@ COLUMNS = [
         _field("recovery_place_precision"),
     ),
     Column("recovery_circumstances", _("How and from whom it was recovered."), _field("recovery_circumstances")),
+    Column("place_id", _("The archive's number for the place the recovery place names."), _authority("place", "id")),
+    Column("place_name", _("That place's English name."), _authority("place", "name")),
+    Column(
+        "place_uris",
+        _("Wikidata and GeoNames URIs of that place and of the places containing it, separated by “; ”."),
+        _authority("place", "uris"),
+    ),
     Column("recovering_unit", _("Who recovered it."), _field("recovering_unit")),
+    Column(
+        "recovered_by_id",
+        _("The archive's number for the organisation the recovering unit names."),
+        _authority("recovered_by", "id"),
+    ),
+    Column("recovered_by_name", _("That organisation's English name."), _authority("recovered_by", "name")),
+    Column(
+        "recovered_by_uris",
+        _("Wikidata URIs of that organisation and of those it belongs to, separated by “; ”."),
+        _authority("recovered_by", "uris"),
+    ),
     Column("current_custodian", _("Who holds the object now, as far as known."), _field("current_custodian")),
     Column("provenance", _("History of ownership and custody, in prose."), _field("provenance")),
     Column("verification_status", _("unverified, consistent, verified or disputed."), _field("verification_status")),
@@ -129,7 +157,8 @@ COLUMNS = [
 FIELDS = [
     "accession_number", "title", "artifact_type", "description", "materials", "dimensions", "condition",
     "item_count", "recovery_date", "recovered_earliest", "recovered_latest", "recovery_date_as_reported",
-    "recovery_place", "recovery_place_precision", "recovery_circumstances", "recovering_unit",
+    "recovery_place", "recovery_place_precision", "recovery_circumstances", "recovering_unit", "place",
+    "recovered_by",
     "current_custodian", "provenance", "verification_status", "verification_assessed_by",
     "verification_statement", "graphic_content", "access_level", "status", "created_at", "updated_at",
 ]  # fmt: skip
@@ -153,9 +182,28 @@ class _Echo:
         return value
 
 
+def _authority_table(model) -> dict[int, dict]:
+    """{id: {id, name, uris}} for every authority of a kind: they are few next to records,
+    so two queries serve a download of any size."""
+    everything = {a.pk: a for a in model.objects.prefetch_related("names")}
+    table = {}
+    for pk, authority in everything.items():
+        chain, node = [authority], everything.get(authority.parent_id)
+        while node is not None and len(chain) <= MAX_DEPTH:
+            chain.append(node)
+            node = everything.get(node.parent_id)
+        uris = [uri for node in chain for _scheme, _id, uri in node.identifiers()]
+        table[pk] = {"id": pk, "name": authority.label("en"), "uris": "; ".join(uris)}
+    return table
+
+
 def _records(queryset) -> Iterator:
     languages = Prefetch("languages", queryset=Language.objects.only("code"), to_attr="export_languages")
-    return queryset.only(*FIELDS).prefetch_related(languages).iterator(chunk_size=CHUNK_SIZE)
+    places, organisations = _authority_table(Place), _authority_table(Organisation)
+    for artifact in queryset.only(*FIELDS).prefetch_related(languages).iterator(chunk_size=CHUNK_SIZE):
+        artifact.export_place = places.get(artifact.place_id)
+        artifact.export_recovered_by = organisations.get(artifact.recovered_by_id)
+        yield artifact
 
 
 def _page_url(request) -> Callable[[str], str]:
@@ -231,7 +279,7 @@ def links(request, form, total) -> dict:
     query = request.GET.copy()
     for name in (*PAGE_ONLY_PARAMETERS, *form.errors):
         query.pop(name, None)
-    base = reverse("catalog")
+    base = request.path  # the catalog, or an authority's page of it: its downloads are its own
     count = int(total)
     label = getattr(total, "label", None) or number_format(count, force_grouping=True)
     if count == 1:

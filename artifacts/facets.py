@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artifacts import paging
 from artifacts.choices import ArtifactType, VerificationStatus
-from artifacts.filters import PHOTO_CHOICES
+from artifacts.filters import PHOTO_CHOICES, authority_number
 
 # Free-text facets (places, units) can have many values; the long tail is reachable by
 # search, and a selected value is always listed so it can be unticked.
@@ -57,13 +57,32 @@ class Facet:
         return [v for v in self.values if v.selected]
 
 
-# (URL parameter, model field or annotation, heading, fixed vocabulary or None)
+# (URL parameter, model field or annotation, heading, fixed vocabulary or the authority
+# model whose records are the values)
 FACETS = [
     ("type", "artifact_type", _("Type"), ArtifactType.choices),
     ("verification", "verification_status", _("Verification"), VerificationStatus.choices),
-    ("place", "recovery_place", _("Place of recovery"), None),
-    ("unit", "recovering_unit", _("Recovered by"), None),
+    ("place", "place", _("Place of recovery"), "Place"),
+    ("unit", "recovered_by", _("Recovered by"), "Organisation"),
 ]
+
+
+def authority_labels(model_name: str, values) -> dict[str, str]:
+    """{value: label}: an authority's number → its name in the reader's language (a merged
+    one's survivor's); any other value (wording, from links made before authorities) as
+    it is. One query for all of them."""
+    from django.apps import apps
+
+    model = apps.get_model("artifacts", model_name)
+    numbers = {authority_number(v) for v in values} - {None}
+    found = {a.pk: a for a in model.objects.filter(pk__in=numbers).prefetch_related("names", "merged_into__names")}
+    labels = {}
+    for value in values:
+        authority = found.get(authority_number(value))
+        if authority is not None and authority.merged_into_id:
+            authority = authority.merged_into
+        labels[str(value)] = authority.label() if authority is not None else str(value)
+    return labels
 
 
 MAX_ID = 2**63 - 1
@@ -133,12 +152,17 @@ def _vocabulary_facet(param, label, choices, counts, chosen, approximate) -> Fac
     return Facet(param, label, values)
 
 
-def _free_facet(param, label, counts, chosen, approximate) -> Facet:
-    ranked = sorted(((v, n) for v, n in counts.items() if v), key=lambda item: (-item[1], item[0].casefold()))
+def _authority_facet(param, label, model_name, counts, chosen, approximate) -> Facet:
+    """Counted by authority, so every spelling of one place is one value, labelled in the
+    reader's language; the most frequent first, a selected value always listed."""
+    counts = {str(v): n for v, n in counts.items() if v is not None}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], int(item[0])))  # stable: ties by number
     shown = ranked[:FREE_FACET_LIMIT]
     shown_values = {v for v, _ in shown}
     shown += [(v, counts.get(v, 0)) for v in chosen if v not in shown_values]
-    values = [FacetValue(v, v, n, v in chosen, approximate) for v, n in shown]
+    labels = authority_labels(model_name, [v for v, _ in shown])
+    values = [FacetValue(v, labels[v], n, v in chosen, approximate) for v, n in shown]
+    values.sort(key=lambda item: (-item.count, item.label.casefold()))
     return Facet(param, label, values, hidden=max(0, len(ranked) - FREE_FACET_LIMIT))
 
 
@@ -189,8 +213,8 @@ def build_facets(filterset, data, total=None) -> list[Facet]:
         else:
             counts, approximate = _counts(sample, filterset.queryset_without(param), field_name, own_selection)
         chosen = set(data.getlist(param))
-        if choices is None:
-            facets.append(_free_facet(param, label, counts, chosen, approximate))
+        if isinstance(choices, str):
+            facets.append(_authority_facet(param, label, choices, counts, chosen, approximate))
         else:
             facets.append(_vocabulary_facet(param, label, choices, counts, chosen, approximate))
     if "has_photos" in shared:
@@ -222,7 +246,7 @@ def _quoted(values) -> list[str]:
     return [gettext("“%(value)s”") % {"value": v} for v in values]
 
 
-def describe(count, cleaned: dict, data, sort_label: str) -> str:
+def describe(count, cleaned: dict, data, sort_label: str, scope: str | None = None) -> str:
     """One sentence saying how many artifacts match what, and in which order, e.g.
     “12 artifacts match “surrender”, of type Phrase list, sorted by accession number.”
     `count` is a number or a paging.Total (“about 12,300 artifacts match …”).
@@ -236,7 +260,7 @@ def describe(count, cleaned: dict, data, sort_label: str) -> str:
         subject = ngettext("%(count)s artifact", "%(count)s artifacts", count) % {"count": number}
     else:
         subject = gettext("No artifacts")
-    clauses = []
+    clauses = [scope] if scope else []  # an authority's page: “recovered in “Kursk region””
     query = (cleaned.get("q") or "").strip()
     if query:
         shown = query if len(query) <= QUERY_SHOWN else query[:QUERY_SHOWN] + "…"
@@ -249,9 +273,14 @@ def describe(count, cleaned: dict, data, sort_label: str) -> str:
         statuses = _or(labels[v] for v in cleaned["verification"])
         clauses.append(gettext("with verification status %(statuses)s") % {"statuses": statuses})
     if cleaned.get("place"):
-        clauses.append(gettext("recovered in %(places)s") % {"places": _or(_quoted(cleaned["place"]))})
+        places = authority_labels("Place", cleaned["place"]).values()
+        clauses.append(gettext("recovered in %(places)s") % {"places": _or(_quoted(places))})
     if cleaned.get("unit"):
-        clauses.append(gettext("recovered by %(units)s") % {"units": _or(_quoted(cleaned["unit"]))})
+        units = authority_labels("Organisation", cleaned["unit"]).values()
+        clauses.append(gettext("recovered by %(units)s") % {"units": _or(_quoted(units))})
+    if cleaned.get("organisation"):
+        bodies = authority_labels("Organisation", cleaned["organisation"]).values()
+        clauses.append(gettext("linked to %(organisations)s") % {"organisations": _or(_quoted(bodies))})
     start = cleaned.get("recovered_from") and data.get("recovered_from", "").strip()
     end = cleaned.get("recovered_to") and data.get("recovered_to", "").strip()
     if start and end:
@@ -295,10 +324,15 @@ def active_filters(cleaned: dict, data) -> list[ActiveFilter]:
         search = gettext("Search: “%(query)s”") % {"query": cleaned["q"].strip()}
         active.append(ActiveFilter(search, _url_without(data, "q")))
     for param, _field, label, choices in FACETS:
-        names = dict(choices or [])
-        for value in cleaned.get(param) or []:
+        values = cleaned.get(param) or []
+        names = authority_labels(choices, values) if isinstance(choices, str) else dict(choices or [])
+        for value in values:
             text = _label_value(label, names.get(value, value))
             active.append(ActiveFilter(text, _url_without(data, param, value)))
+    organisations = cleaned.get("organisation") or []
+    for value, name in authority_labels("Organisation", organisations).items():
+        text = _label_value(gettext("Organisation"), name)
+        active.append(ActiveFilter(text, _url_without(data, "organisation", value)))
     for param, label in (("recovered_from", gettext("Recovered from")), ("recovered_to", gettext("Recovered to"))):
         if cleaned.get(param):
             active.append(ActiveFilter(_label_value(label, data.get(param, "").strip()), _url_without(data, param)))

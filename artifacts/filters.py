@@ -15,8 +15,11 @@ from django import forms
 from django.db.models import F, OrderBy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from artifacts import search
+from artifacts.authorities.services import ARTIFACT_PATHS
 from artifacts.choices import ArtifactType, VerificationStatus
 
 MAX_FREE_VALUES = 20
@@ -114,6 +117,53 @@ class FreeValuesFilter(django_filters.MultipleChoiceFilter):
     field_class = FreeValuesField
 
 
+def authority_number(value) -> int | None:
+    """The authority a facet value names by its number ("12"), or None for a wording.
+    ASCII digits only: "١٢" is a wording, not the number 12."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class AuthorityFilter(FreeValuesFilter):
+    """Places and organisations: a value is an authority's number (an authority includes
+    those below it, so a region includes its settlements), or, as in links made before
+    authorities, the wording exactly as recorded. Several values: any of them."""
+
+    def __init__(self, *, model_name: str, paths: tuple[str, ...], wording: str | None, **kwargs):
+        self.model_name, self.paths, self.wording = model_name, paths, wording
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        from django.apps import apps
+        from django.db.models import Q
+
+        from artifacts.authorities.services import with_descendants
+
+        model = apps.get_model("artifacts", self.model_name)
+        ids, words = set(), []
+        for item in value:
+            number = authority_number(item)
+            if number is not None:
+                ids |= with_descendants(model, number)
+            else:
+                words.append(item)
+        condition = Q()
+        for path in self.paths:
+            if ids:
+                condition |= Q(**{f"{path}__in": ids})
+        if words and self.wording:
+            condition |= Q(**{f"{self.wording}__in": words})
+        if not condition:
+            return queryset.none()
+        if any("__" in path for path in self.paths):
+            # Through a many-valued relation: a subquery keeps each artifact once.
+            return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+        return queryset.filter(condition)
+
+
 class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 
@@ -156,8 +206,20 @@ class ArtifactFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("“%(value)s” is not a verification status.")},
     )
-    place = FreeValuesFilter(label=_("Place of recovery"), field_name="recovery_place", method=_in)
-    unit = FreeValuesFilter(label=_("Recovered by"), field_name="recovering_unit", method=_in)
+    place = AuthorityFilter(
+        label=_("Place of recovery"), model_name="Place", paths=("place",), wording="recovery_place"
+    )
+    unit = AuthorityFilter(
+        label=_("Recovered by"), model_name="Organisation", paths=("recovered_by",), wording="recovering_unit"
+    )
+    # Every artifact an organisation is linked to, in any role: recovered, held, issued
+    # its ID, or published a source on it. Not a facet: organisation pages use it.
+    organisation = AuthorityFilter(
+        label=_("Organisation"),
+        model_name="Organisation",
+        paths=ARTIFACT_PATHS["Organisation"],
+        wording=None,
+    )
     recovered_from = PeriodFilter(label=_("Recovered from"), method="filter_recovered_from")
     recovered_to = PeriodFilter(label=_("Recovered to"), method="filter_recovered_to")
     photos = django_filters.ChoiceFilter(

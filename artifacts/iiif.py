@@ -67,6 +67,11 @@ def _credit(photo: Photo) -> str:
     return photo.credit or "Credit not recorded"
 
 
+def _named(authority) -> str:
+    uris = [uri for _scheme, _id, uri in authority.identifiers()]
+    return authority.label("en") + (f" ({', '.join(uris)})" if uris else "")
+
+
 def _metadata(artifact: Artifact) -> list[KeyValueString]:
     pairs = [
         ("Accession number", artifact.accession_number),
@@ -77,6 +82,13 @@ def _metadata(artifact: Artifact) -> list[KeyValueString]:
         pairs.append(("Recovered", artifact.recovery_date_in_words or artifact.recovery_date))
     if artifact.recovery_place:
         pairs.append(("Place of recovery", artifact.recovery_place))
+    if artifact.place_id:
+        # The place authority and what contains it, each with its identifiers as plain URIs:
+        # "Kursk region, in Russia (https://www.wikidata.org/entity/Q159, …)".
+        chain = [artifact.place, *artifact.place.ancestors()]
+        pairs.append(("Place (authority)", ", in ".join(_named(place) for place in chain)))
+    if artifact.recovered_by_id:
+        pairs.append(("Recovered by (authority)", _named(artifact.recovered_by)))
     if artifact.materials:
         pairs.append(("Materials", artifact.materials))
     if artifact.dimensions:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from artifacts.authorities.services import WordingLinker
 from artifacts.choices import AccessLevel, ArtifactType, PublicationStatus, VerificationStatus
 from artifacts.custody import chain, leaves, log
 from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SearchDocument, SerialNumber, Text, normalize_serial
@@ -64,19 +65,22 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 2000, photo_share: 
     vocab = Vocabulary(rng)
     start = Artifact.objects.filter(accession_number__startswith="SYN-").count()
     made = 0
+    linker = WordingLinker()  # places and units become authorities, as entered records' do
     # Load, then build the search index once, then analyze (generate_synthetic does that).
     with indexing.bulk_loading():
         while made < count:
             size = min(batch_size, count - made)
             with transaction.atomic():
-                _batch(vocab, rng, start + made, size, photo_share)
+                _batch(vocab, rng, start + made, size, photo_share, linker)
             made += size
             if progress:
                 progress(made, count)
     return made
 
 
-def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_share: float) -> None:
+def _batch(
+    vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_share: float, linker: WordingLinker
+) -> None:
     now = timezone.now()
     en, ru, ko, ko_cyrl = (pools()[language] for language in ("en", "ru", "ko", "ko-Cyrl"))
     artifacts = []
@@ -105,6 +109,7 @@ def _batch(vocab: Vocabulary, rng: random.Random, offset: int, size: int, photo_
                 updated_at=now,
             )
         )
+        linker.link(artifacts[-1])
     Artifact.objects.bulk_create(artifacts, batch_size=1000)
     texts, phrases, serials, photos, events, documents = [], [], [], [], [], []
     for artifact in artifacts:

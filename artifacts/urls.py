@@ -7,7 +7,7 @@ from artifacts import i18n, iiif
 from artifacts.custody import views as custody
 from artifacts.oai import views as oai
 from artifacts.sitemaps import SITEMAPS
-from artifacts.views import citation, media, pages, record
+from artifacts.views import authorities, citation, media, pages, record
 
 
 class AccessionConverter:
@@ -31,6 +31,8 @@ urlpatterns = i18n_patterns(
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
     path("artifacts/<accession:accession>/", record.artifact_detail, name="artifact-detail"),
+    path("places/<int:pk>/", authorities.place_detail, name="place-detail"),
+    path("organisations/<int:pk>/", authorities.organisation_detail, name="organisation-detail"),
     path("transparency/", custody.page, name="transparency"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

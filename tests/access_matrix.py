@@ -36,7 +36,7 @@ from tests.access_world import (
     tombstone,
 )
 
-LATEST_ON_HOME = 6
+ON_HOME = 8
 
 
 @dataclass
@@ -115,14 +115,16 @@ def listing_probe(url, label="list") -> Probe:
 
 FACET = re.compile(
     r'<input type="(?:checkbox|radio)" name="(\w+)" value="([^"]*)" id="[^"]*"(?: checked)?> '
-    r'<label for="[^"]*">[^<]*<span class="count">(\d+)</span>'
+    r'<label for="[^"]*">([^<]*?) ?<span class="count">(\d+)</span>'
 )
+# Places and units are authorities: their value is a number, so they are told by their label.
+LABELLED = {"place", "unit"}
 
 
 def facets_shown(html: str) -> dict:
     shown = {}
-    for param, value, count in FACET.findall(html):
-        shown.setdefault(param, {})[value] = int(count)
+    for param, value, label, count in FACET.findall(html):
+        shown.setdefault(param, {})[label if param in LABELLED else value] = int(count)
     return shown
 
 
@@ -173,8 +175,12 @@ def expect_home(seen):
     assert f"{len(keys)} artifacts you can see" in seen.text
     by_type = re.findall(r'href="/artifacts/\?type=(\w+)">[^<]*</a> <span class="count">(\d+)</span>', seen.text)
     assert {kind: int(n) for kind, n in by_type} == Counter(ARTIFACTS[key][2] for key in keys)
-    latest = keys[::-1][:LATEST_ON_HOME]  # the world was built in ARTIFACTS order
-    assert re.findall(r"Object (\w+)</a>", seen.text) == [seen.world.code(key) for key in latest]
+    # Records with a photograph this viewer may see lead, newest first, then the others
+    # (the world was built in ARTIFACTS order, so the newest come last).
+    newest = keys[::-1]
+    with_photo = [key for key in newest if seen.world.photos_of(key, seen.tier)]
+    featured = (with_photo + [key for key in newest if key not in with_photo])[:ON_HOME]
+    assert re.findall(r"Object (\w+)</a>", seen.text) == [seen.world.code(key) for key in featured]
 
 
 def expect_related(seen):
@@ -347,6 +353,11 @@ URL_KINDS = {
             expect_search,
             (*ARTIFACTS, "personal-datum"),
         ),
+    ),
+    # A place or unit known only from records the viewer may not see does not exist for them.
+    "place-detail": (artifact_probe(lambda world, key: reverse("place-detail", args=[world.artifacts[key].place_id])),),
+    "organisation-detail": (
+        artifact_probe(lambda world, key: reverse("organisation-detail", args=[world.artifacts[key].recovered_by_id])),
     ),
     "artifact-detail": (
         Probe("record", _detail, expect_detail, tuple(ARTIFACTS)),

@@ -84,3 +84,16 @@ def make_custody_event(artifact=None, **kwargs):
     artifact = artifact or ArtifactFactory()
     kwargs.setdefault("event_type", "recovery")
     return custody_services.record_custody_event(artifact=artifact, **kwargs)
+
+
+def make_authority(model, names, **fields):
+    """A place or organisation with `names`: {language: name} (preferred names) or a list
+    of (language, name, preferred)."""
+    authority = model.objects.create(**fields)
+    items = names.items() if isinstance(names, dict) else [(lang, name) for lang, name, _ in names]
+    preferred = dict.fromkeys(range(len(items)), True)
+    if not isinstance(names, dict):
+        preferred = {i: flag for i, (_lang, _name, flag) in enumerate(names)}
+    for i, (language, name) in enumerate(items):
+        authority.names.create(language=language, name=name, preferred=preferred[i])
+    return authority

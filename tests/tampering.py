@@ -20,6 +20,7 @@ DELETE_ORDER = (
     "artifacts_treehead",
     "artifacts_signingkey",
     "artifacts_custodyattachment",
+    "artifacts_eventlink",  # authorities named by events: rows beside the events, pointing at them
     "artifacts_custodyevent",
     "artifacts_lognode",
     "artifacts_logleaf",
@@ -88,6 +89,7 @@ def delete_events(events: list[CustodyEvent]) -> None:
     marks = ", ".join(["%s"] * len(ids))
     with triggers_off():
         sql(f"DELETE FROM artifacts_custodyattachment WHERE event_id IN ({marks})", ids)  # noqa: S608 (placeholders)
+        sql(f"DELETE FROM artifacts_eventlink WHERE event_id IN ({marks})", ids)  # noqa: S608 (placeholders)
         sql(f"DELETE FROM artifacts_custodyevent WHERE id IN ({marks})", ids)  # noqa: S608 (placeholders)
 
 

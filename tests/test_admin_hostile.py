@@ -23,8 +23,16 @@ from hypothesis import strategies as st
 from artifacts import held_uploads
 from artifacts.choices import ArtifactType
 from artifacts.custody.models import CustodyAttachment
-from artifacts.models import Artifact, Language, Photo, Source
-from tests.factories import ArtifactFactory, SourceFactory, TextFactory, UserFactory, make_custody_event, make_photo
+from artifacts.models import Artifact, Language, Person, Photo, Source
+from tests.factories import (
+    ArtifactFactory,
+    SourceFactory,
+    TextFactory,
+    UserFactory,
+    make_authority,
+    make_custody_event,
+    make_photo,
+)
 from tests.images import image_bytes, upload
 from tests.test_admin import _form_data, page_data, stored_files
 
@@ -111,6 +119,8 @@ def world(db):
     make_photo(artifact)
     make_custody_event(artifact, attachments=[(upload("form.pdf", b"%form%", "application/pdf"), "Form")])
     Language.objects.get_or_create(code="uk", defaults={"name": "Ukrainian"})
+    # The factory's wording made a place and an organisation; a person is made here.
+    make_authority(Person, {"en": "Amed Khan"})
     # Change pages edit these, never the accounts and groups the roles sign in with.
     targets = {
         "auth.User": UserFactory(username="target", is_staff=True),

@@ -52,12 +52,13 @@ print(json.dumps({{
         "artifact": artifact.pk,
         "photo": artifact.photos.order_by("position", "pk").first().pk,
         "custody_event": artifact.custody_events.order_by("sequence").first().pk,
+        "place": artifact.place_id,
     }},
     "review": review,
 }}))
 """
 
-# Paths under /admin/, by page; {artifact}, {photo} and {custody_event} are filled in.
+# Paths under /admin/, by page; {artifact}, {photo}, {custody_event} and {place} are filled in.
 PAGES = {
     "index": "",
     "artifact-changelist": "artifacts/artifact/",
@@ -66,6 +67,7 @@ PAGES = {
     "photo-change": "artifacts/photo/{photo}/change/",
     "custody-event-change": "artifacts/custodyevent/{custody_event}/change/",
     "artifact-import": "artifacts/artifact/import/",
+    "place-change": "artifacts/place/{place}/change/",  # names and custody events inline
 }
 
 # Opens every <details> (the admin's collapsed fieldsets) and adds one empty row to every

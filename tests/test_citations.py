@@ -202,7 +202,12 @@ def test_json_ld_describes_the_record(client, phrase_list):
     assert data["identifier"] == {"@type": "PropertyValue", "propertyID": "accession number", "value": "BFA-2025-0007"}
     assert data["holdingArchive"]["name"] == "Battlefield Artifacts Archive"
     assert data["dateCreated"] == "2025-01"
-    assert data["spatialCoverage"] == {"@type": "Place", "name": "Kursk region, Russia"}
+    place = phrase_list.place  # the authority the wording was linked to
+    assert data["spatialCoverage"] == {
+        "@type": "Place",
+        "name": "Kursk region, Russia",
+        "@id": f"http://testserver/places/{place.pk}/",
+    }
     assert data["inLanguage"] == ["ko"]
     assert data["isBasedOn"] == [
         {

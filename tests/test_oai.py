@@ -359,6 +359,7 @@ def test_dublin_core_follows_the_readme_mapping(client):
         ("description", "Held by the unit since recovery."),
         ("publisher", "Battlefield Artifacts Archive"),
         ("contributor", "Example News"),
+        ("contributor", "Example Unit"),  # the recovering unit's authority (no identifiers here)
         ("date", "2024-12/2025-01"),
         ("type", "PhysicalObject"),
         ("type", "Weapon"),

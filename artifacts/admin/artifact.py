@@ -92,11 +92,12 @@ class ObjectDetailsInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
 
-class MilitaryIDDetailsInline(admin.StackedInline):
+class MilitaryIDDetailsInline(SafeAutocomplete, admin.StackedInline):
     model = MilitaryIDDetails
     max_num = 1
     extra = 0
-    fields = [("document_type", "issuing_authority", "issued_on")]
+    fields = [("document_type", "issuing_authority", "issued_on"), "issuer"]
+    autocomplete_fields = ["issuer"]
 
 
 class PersonalDatumInline(admin.TabularInline):
@@ -146,7 +147,7 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
     list_filter = ["artifact_type", "status", "access_level", "verification_status", "graphic_content"]
     search_fields = ["accession_number", "title", "description"]
     search_help_text = _("Accession number, title or description.")
-    autocomplete_fields = ["languages"]
+    autocomplete_fields = ["languages", "place", "recovered_by", "custodian"]
     list_per_page = 50
     save_on_top = True
     actions = [export_as_bagit]
@@ -172,12 +173,16 @@ class ArtifactAdmin(PublicationAdminMixin, ImportMixin, RemovesWrittenFiles, His
                     ("recovery_date", "recovery_date_as_reported"),
                     "recovery_date_in_words",
                     ("recovery_place", "recovery_place_precision"),
+                    "place",
                     "recovery_circumstances",
-                    "recovering_unit",
+                    ("recovering_unit", "recovered_by"),
                 ]
             },
         ),
-        (_("Custody & provenance"), {"fields": ["current_custodian", "provenance", "custody_summary"]}),
+        (
+            _("Custody & provenance"),
+            {"fields": [("current_custodian", "custodian"), "provenance", "custody_summary"]},
+        ),
         (_("Verification"), {"fields": ["verification_status", "verification_assessed_by", "verification_statement"]}),
         (_("What the source did not publish"), {"fields": ["not_published"]}),
         (_("Publication & access"), {"fields": ["status", "access_level", "graphic_content"]}),

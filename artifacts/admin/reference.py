@@ -14,8 +14,9 @@ class SourceAdmin(HistoryAdmin):
     search_fields = ["title", "publisher", "author", "url", "dateline"]
     search_help_text = _("Title, publisher, author, dateline or URL.")
     date_hierarchy = "published_on"
+    autocomplete_fields = ["publisher_organisation"]
     fieldsets = [
-        (None, {"fields": ["title", "publisher", "author", "published_on", "dateline"]}),
+        (None, {"fields": ["title", ("publisher", "publisher_organisation"), "author", "published_on", "dateline"]}),
         (_("Where to find it"), {"fields": ["url", "archived_url"]}),
     ]
 

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from artifacts.access import sees_drafts, takes_originals
+from artifacts.api.authorities import AuthoritySerializer
 from artifacts.choices import AccessLevel
 from artifacts.models import (
     Artifact,
@@ -79,6 +80,10 @@ class ArtifactSummarySerializer(serializers.ModelSerializer):
     type_label = serializers.CharField(source="get_artifact_type_display", help_text=_("Type in words."))
     verification_status_label = serializers.CharField(source="get_verification_status_display")
     recovery_date_in_words = EDTFWordsField(source="recovery_date")
+    place = AuthoritySerializer(read_only=True, allow_null=True, help_text=_("The place the recovery place names."))
+    recovered_by = AuthoritySerializer(
+        read_only=True, allow_null=True, help_text=_("The organisation the recovering unit names.")
+    )
     has_photos = serializers.BooleanField(help_text=_("Whether there is at least one image you may see."))
     access_level = AccessNameField(help_text=_("Who may see the record: public, researchers or staff."))
     publication_status = serializers.CharField(
@@ -101,7 +106,9 @@ class ArtifactSummarySerializer(serializers.ModelSerializer):
             "recovered_earliest",
             "recovered_latest",
             "recovery_place",
+            "place",
             "recovering_unit",
+            "recovered_by",
             "has_photos",
             "graphic_content",
             "access_level",
@@ -127,12 +134,25 @@ class SourceSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="source.author")
     published_on = serializers.DateField(source="source.published_on", allow_null=True)
     dateline = serializers.CharField(source="source.dateline")
+    publisher_organisation = AuthoritySerializer(
+        source="source.publisher_organisation", read_only=True, allow_null=True, help_text=_("The publisher named.")
+    )
     url = serializers.CharField(source="source.url")
     archived_url = serializers.CharField(source="source.archived_url")
 
     class Meta:
         model = SourceCitation
-        fields = ["title", "publisher", "author", "published_on", "dateline", "url", "archived_url", "locator"]
+        fields = [
+            "title",
+            "publisher",
+            "publisher_organisation",
+            "author",
+            "published_on",
+            "dateline",
+            "url",
+            "archived_url",
+            "locator",
+        ]
 
 
 class ImageFileSerializer(serializers.Serializer):
@@ -270,10 +290,11 @@ class PhraseSerializer(serializers.ModelSerializer):
 
 class MilitaryIDSerializer(serializers.ModelSerializer):
     issued_on_in_words = EDTFWordsField(source="issued_on")
+    issuer = AuthoritySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = MilitaryIDDetails
-        fields = ["document_type", "issuing_authority", "issued_on", "issued_on_in_words"]
+        fields = ["document_type", "issuing_authority", "issuer", "issued_on", "issued_on_in_words"]
 
 
 class ObjectDetailsSerializer(serializers.ModelSerializer):
@@ -360,6 +381,7 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
     custody_url = serializers.SerializerMethodField(help_text=_("The custody record as a download."))
     citation = CitationSerializer(source="citations", read_only=True)
     recovery_place_precision_label = serializers.CharField(source="get_recovery_place_precision_display")
+    custodian = AuthoritySerializer(read_only=True, allow_null=True, help_text=_("The organisation holding it."))
     internal_notes = serializers.CharField(read_only=True, required=False, help_text=_("Present for staff only."))
 
     class Meta(ArtifactSummarySerializer.Meta):
@@ -376,6 +398,7 @@ class ArtifactDetailSerializer(ArtifactSummarySerializer):
             "recovery_place_precision_label",
             "recovery_circumstances",
             "current_custodian",
+            "custodian",
             "provenance",
             "verification_assessed_by",
             "verification_statement",

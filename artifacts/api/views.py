@@ -23,6 +23,7 @@ from rest_framework.pagination import PageNumberPagination
 from artifacts import citations
 from artifacts.access import viewer_level
 from artifacts.api.serializers import ArtifactDetailSerializer, ArtifactSummarySerializer
+from artifacts.authorities.models import authority_prefetch
 from artifacts.choices import AccessLevel, ArtifactType, VerificationStatus
 from artifacts.custody.record import custody_document
 from artifacts.filters import SORT_CHOICES, SORTS, ArtifactFilter, order_for
@@ -144,8 +145,24 @@ LIST_PARAMETERS = [
     ),
     _many("type", _("Type of artifact; repeat for several (any of them)."), ArtifactType.choices),
     _many("verification", _("Verification status; repeat for several."), VerificationStatus.choices),
-    _many("place", _("Place of recovery, exactly as recorded; repeat for several.")),
-    _many("unit", _("Recovering organisation or unit, exactly as recorded; repeat for several.")),
+    _many(
+        "place",
+        _(
+            "Place of recovery: a place's number (the id in a record's place; the places within it are "
+            "included), or its wording exactly as recorded; repeat for several."
+        ),
+    ),
+    _many(
+        "unit",
+        _(
+            "Recovering organisation or unit: its number (its units included), or its wording exactly as "
+            "recorded; repeat for several."
+        ),
+    ),
+    _many(
+        "organisation",
+        _("An organisation's number: records it (or a unit within it) recovered, holds, issued or published on."),
+    ),
     OpenApiParameter(
         "photos",
         OpenApiTypes.STR,
@@ -202,9 +219,15 @@ class ArtifactViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         queryset = Artifact.objects.visible_to(user).with_photo_flags(user)
+        queryset = queryset.prefetch_related(*authority_prefetch("place"), *authority_prefetch("recovered_by"))
         if self.action == "retrieve":
             queryset = queryset.select_related("military_id", "object_details").prefetch_related(
-                "languages", "texts", "phrases", "serial_numbers"
+                "languages",
+                "texts",
+                "phrases",
+                "serial_numbers",
+                *authority_prefetch("custodian"),
+                *authority_prefetch("military_id__issuer"),
             )
         return queryset
 
@@ -231,7 +254,11 @@ class ArtifactViewSet(viewsets.ReadOnlyModelViewSet):
         artifact.visible_photos = photos
         artifact.visible_relations = visible_relations(artifact, user)
         artifact.personal_data_items = personal_data_items(artifact, user)
-        artifact.source_citations = list(SourceCitation.objects.filter(artifact=artifact).select_related("source"))
+        artifact.source_citations = list(
+            SourceCitation.objects.filter(artifact=artifact)
+            .select_related("source")
+            .prefetch_related(*authority_prefetch("source__publisher_organisation"))
+        )
         artifact.custody_record = custody_document(artifact, photos, request=request)
         artifact.military_id_or_none = getattr(artifact, "military_id", None)
         artifact.object_details_or_none = getattr(artifact, "object_details", None)

@@ -19,8 +19,23 @@ from django.db import transaction
 
 from artifacts import services
 from artifacts.custody import services as custody_services
-from artifacts.demo import collection, illustrations
-from artifacts.models import Artifact, Language, ObjectDetails, Phrase, Source, SourceCitation, Text
+from artifacts.demo import authorities, collection, illustrations
+from artifacts.models import (
+    Artifact,
+    EventLink,
+    Language,
+    ObjectDetails,
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+    Phrase,
+    Place,
+    PlaceName,
+    Source,
+    SourceCitation,
+    Text,
+)
 from artifacts.models.artifact import ABSENT_DETAILS
 
 LOADER_USERNAME = "demo-loader"
@@ -58,12 +73,17 @@ class Loader:
         self.account = None
         self.source = None
         self.languages: dict[str, Language] = {}
+        self.authorities: dict = {}
 
     def run(self) -> Tally:
         try:
             with transaction.atomic():
                 self.account = self._loader_account()
-                self.source = self._put("sources", self._find_source(), collection.SOURCE)
+                self._authorities("places", Place, PlaceName, authorities.PLACES)
+                self._authorities("organisations", Organisation, OrganisationName, authorities.ORGANISATIONS)
+                self._authorities("people", Person, PersonName, authorities.PEOPLE)
+                source = {**collection.SOURCE, **authorities.links(collection.SOURCE, self.authorities)}
+                self.source = self._put("sources", self._find_source(), source)
                 for code, name in collection.LANGUAGES.items():
                     found = Language.objects.filter(code=code).first() or Language()
                     self.languages[code] = self._put("languages", found, {"code": code, "name": name})
@@ -95,6 +115,22 @@ class Loader:
         self.tally.add(kind, outcome)
         return instance
 
+    def _authorities(self, kind: str, model, name_model, data: dict) -> None:
+        """Each authority of the demo, found again by its first English name among those
+        not merged away, or created with all its names."""
+        link = model._meta.model_name
+        for key, (fields, names) in data.items():
+            fields = {name: self.authorities[value] if name == "parent" else value for name, value in fields.items()}
+            english = names[0][1]
+            named = name_model.objects.filter(name=english, language="en", **{f"{link}__merged_into__isnull": True})
+            found = model.objects.filter(pk__in=named.values(link)).order_by("pk").first()
+            authority = self._put(kind, found or model(), fields)
+            for language, name, preferred in names:
+                existing = name_model.objects.filter(**{link: authority}, language=language, name=name).first()
+                values = {link: authority, "language": language, "name": name, "preferred": preferred}
+                self._put(f"names of {kind}", existing or name_model(), values)
+            self.authorities[key] = authority
+
     def _loader_account(self):
         """The account named as recorder of custody events and uploader of illustrations.
         Inactive, with no usable password: it can never sign in."""
@@ -119,7 +155,11 @@ class Loader:
     # One record and its parts -------------------------------------------------------------
 
     def _load_record(self, record: dict) -> None:
-        values = {**record["artifact"], "not_published": not_published_by_the_report(record)}
+        values = {
+            **record["artifact"],
+            **authorities.links(record["artifact"], self.authorities),
+            "not_published": not_published_by_the_report(record),
+        }
         existing = (
             Artifact.objects.filter(title=values["title"], sourcecitation__source=self.source).order_by("pk").first()
         )
@@ -159,13 +199,25 @@ class Loader:
             key = tuple(planned.get(name, "") for name in CUSTODY_KEY)
             match = next((e for e in recorded if tuple(getattr(e, n) for n in CUSTODY_KEY) == key), None)
             if match is None:
-                custody_services.record_custody_event(artifact=artifact, recorded_by=self.account, **planned)
+                match = custody_services.record_custody_event(artifact=artifact, recorded_by=self.account, **planned)
                 self.tally.add("custody events", CREATED)
             elif all(getattr(match, name) == value for name, value in planned.items()):
                 self.tally.add("custody events", UNCHANGED)
             else:
                 # Append-only: a differing event is put right by a correction, never rewritten.
                 self.tally.add("custody events", DIFFERS)
+            self._event_links(match, planned)
+
+    def _event_links(self, event, planned: dict) -> None:
+        """Links beside the event for the wording that names an authority without being one
+        of its names (the rest was linked when the event was recorded)."""
+        linked = set(event.authority_links.values_list("role", flat=True))
+        for role in ("place", "released_by", "received_by"):
+            key = authorities.EVENT_WORDING.get((role, planned.get(role)))
+            if key and role not in linked:
+                authority = self.authorities[key]
+                EventLink.objects.create(event=event, role=role, **{authority._meta.model_name: authority})
+                self.tally.add("custody event links", CREATED)
 
     def _illustration(self, artifact: Artifact, record: dict) -> None:
         found = artifact.photos.filter(is_illustration=True, credit=illustrations.CREDIT).order_by("pk").first()

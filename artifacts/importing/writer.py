@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artifacts import edtf_dates, services
+from artifacts.authorities.services import WordingLinker
 from artifacts.importing.bulk import update_rows
 from artifacts.importing.parts import SourcePlan
 from artifacts.importing.search_index import index_in_bulk
@@ -68,6 +69,7 @@ class Writer:
         self.report = report
         self.sources: dict[tuple, Source] = {}
         self.written_files: list[str] = []
+        self.linker = WordingLinker()  # bulk writes fire no pre_save: links are filled here
 
     def _mark(self, instance):
         instance._change_reason = self.reason
@@ -118,12 +120,16 @@ class Writer:
         for artifact, number in zip(new, AccessionCounter.reserve(len(new)), strict=True):
             artifact.accession_number = number
             artifact.recovered_earliest, artifact.recovered_latest = edtf_dates.bounds(artifact.recovery_date)
+            self.linker.link(artifact)
         Artifact.objects.bulk_create(new)
         edited = [plan for plan in plans if not plan.is_new and plan.changed_fields]
         now = timezone.now()
         groups: dict[tuple, list] = {}
         for plan in edited:
             artifact = plan.artifact
+            unlinked = {name for name in ("place", "recovered_by") if getattr(artifact, f"{name}_id") is None}
+            self.linker.link(artifact)
+            plan.changed_fields += [name for name in unlinked if getattr(artifact, f"{name}_id") is not None]
             artifact.recovered_earliest, artifact.recovered_latest = edtf_dates.bounds(artifact.recovery_date)
             artifact.updated_at = now
             fields = {"updated_at", "recovered_earliest", "recovered_latest", *plan.changed_fields}
@@ -224,6 +230,7 @@ class Writer:
                 for values in items:
                     if plan.is_new:
                         child = model(artifact=artifact, **values)
+                        self.linker.link(child)
                         fresh.setdefault(model, []).append(child)
                         built = self.built[id(plan)]
                         if CHILD_KEYS[model] in NO_DETAILS:

@@ -1,3 +1,12 @@
+from artifacts.authorities.events import EventLink
+from artifacts.authorities.models import (
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+    Place,
+    PlaceName,
+)
 from artifacts.custody.models import (
     AppendOnlyError,
     CustodyAttachment,
@@ -40,4 +49,11 @@ __all__ = [
     "Text",
     "TreeHead",
     "normalize_serial",
+    "EventLink",
+    "Organisation",
+    "OrganisationName",
+    "Person",
+    "PersonName",
+    "Place",
+    "PlaceName",
 ]

@@ -87,6 +87,15 @@ class Source(models.Model):
 
     title = models.CharField(_("title"), max_length=500, help_text=_("Title as published."))
     publisher = models.CharField(_("publisher"), max_length=200, help_text=_("e.g. The Washington Post."))
+    publisher_organisation = models.ForeignKey(
+        "artifacts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_sources",
+        verbose_name=_("publisher (authority)"),
+        help_text=_("The organisation meant, where the archive knows it; the wording above stays as printed."),
+    )
     author = models.CharField(_("author(s)"), max_length=300, blank=True, help_text=_("Leave empty if not stated."))
     published_on = models.DateField(_("date published"), null=True, blank=True, help_text=_("Publication date."))
     dateline = models.CharField(
@@ -184,14 +193,41 @@ class Artifact(models.Model):
         default=PlacePrecision.UNKNOWN,
         help_text=_("How precisely the recovery place is known."),
     )
+    place = models.ForeignKey(
+        "artifacts.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="artifacts",
+        verbose_name=_("place of recovery (authority)"),
+        help_text=_("The place meant, where the archive knows it; the wording above stays as reported."),
+    )
     recovery_circumstances = models.TextField(
         _("circumstances of recovery"), blank=True, help_text=_("How and from whom it was recovered, as reported.")
     )
     recovering_unit = models.CharField(
         _("recovering organisation or unit"), max_length=200, blank=True, help_text=_("Who recovered it.")
     )
+    recovered_by = models.ForeignKey(
+        "artifacts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recovered_artifacts",
+        verbose_name=_("recovering unit (authority)"),
+        help_text=_("The organisation meant, where the archive knows it; the wording above stays as reported."),
+    )
     current_custodian = models.CharField(
         _("current custodian"), max_length=200, blank=True, help_text=_("Who holds the object now, as far as known.")
+    )
+    custodian = models.ForeignKey(
+        "artifacts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_artifacts",
+        verbose_name=_("current custodian (authority)"),
+        help_text=_("The organisation meant, where the archive knows it; the wording above stays as reported."),
     )
     provenance = models.TextField(
         _("provenance statement"), blank=True, help_text=_("The object's history of ownership and custody, in prose.")

@@ -33,6 +33,15 @@ class MilitaryIDDetails(models.Model):
     issuing_authority = models.CharField(
         _("issuing authority"), max_length=200, blank=True, help_text=_("Who issued it, if legible and published.")
     )
+    issuer = models.ForeignKey(
+        "artifacts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_ids",
+        verbose_name=_("issuing authority (authority record)"),
+        help_text=_("The organisation meant, where the archive knows it; the wording above stays as printed."),
+    )
     issued_on = models.CharField(_("date of issue (EDTF)"), max_length=64, blank=True, help_text=_("EDTF, if known."))
     history = HistoricalRecords()
 

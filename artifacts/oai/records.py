@@ -24,6 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Min, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 
+from artifacts.authorities.models import authority_prefetch
 from artifacts.models import Artifact, Photo, Relation, SourceCitation, Text
 from artifacts.oai.protocol import Window
 from artifacts.querysets import ArtifactQuerySet
@@ -162,6 +163,8 @@ def prefetch_for_metadata(artifacts: list[Artifact]) -> None:
     prefetch_related_objects(
         artifacts,
         "languages",
+        *authority_prefetch("place"),
+        *authority_prefetch("recovered_by"),
         Prefetch("sourcecitation_set", queryset=citations, to_attr="oai_citations"),
         Prefetch("texts", queryset=texts, to_attr="oai_texts"),
     )
@@ -215,6 +218,10 @@ def dublin_core(artifact: Artifact, absolute) -> list[tuple[str, str]]:
     elements += [("description", text) for text in descriptions if text]
     elements.append(("publisher", archive_name()))
     elements += [("contributor", translator) for translator in _distinct(t.translator for t in texts)]
+    if artifact.recovered_by_id:
+        # The recovering unit, by name and by its identifiers, so harvesters can join on them.
+        elements.append(("contributor", artifact.recovered_by.label("en")))
+        elements += [("contributor", uri) for _scheme, _id, uri in artifact.recovered_by.identifiers()]
     if artifact.recovery_date:
         elements.append(("date", artifact.recovery_date))
     elements += [("type", DCMI_PHYSICAL_OBJECT), ("type", type_label)]
@@ -228,4 +235,8 @@ def dublin_core(artifact: Artifact, absolute) -> list[tuple[str, str]]:
         elements.append(("relation", absolute(reverse("iiif-manifest", args=[artifact.accession_number]))))
     if artifact.recovery_place:
         elements.append(("coverage", artifact.recovery_place))
+    if artifact.place_id:
+        # The place and what it lies in, as URIs (Wikidata, GeoNames) where the archive has them.
+        for place in (artifact.place, *artifact.place.ancestors()):
+            elements += [("coverage", uri) for _scheme, _id, uri in place.identifiers()]
     return elements

@@ -67,6 +67,11 @@ class Document:
 FETCH = object()  # build_document: read this child through the artifact's relation
 
 
+def _add_names(target: _Field, authority) -> None:
+    for name in authority.names.all():
+        target.add(name.name, latin_aliases=True)
+
+
 # Labels (type, category) are indexed in English whatever language the saving page was in,
 # so that a record's tokens never depend on who saved it last.
 @translation.override("en")
@@ -150,4 +155,16 @@ def build_document(
     for source in sources:
         notes.add(source.title)
         notes.add(source.publisher)
+        if source.publisher_organisation_id:
+            _add_names(notes, source.publisher_organisation)
+    # Authorities: every name in every language, so that Курщина, Kursk region and
+    # 쿠르스크주 all find a record linked to that place (see artifacts.authorities).
+    if artifact.place_id:
+        _add_names(description, artifact.place)
+    if artifact.recovered_by_id:
+        _add_names(description, artifact.recovered_by)
+    if artifact.custodian_id:
+        _add_names(notes, artifact.custodian)
+    if military_id is not None and military_id.issuer_id:
+        _add_names(body, military_id.issuer)
     return Document(title.tokens(), body.tokens(), description.tokens(), notes.tokens())

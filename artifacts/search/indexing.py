@@ -18,7 +18,17 @@ from artifacts.search.document import build_document
 from artifacts.search.schema import bulk_load_statements
 
 # What build_document reads, fetched in a fixed number of queries per batch.
-ARTIFACT_PREFETCH = ("texts", "phrases", "serial_numbers", "languages", "sources")
+ARTIFACT_PREFETCH = (
+    "texts",
+    "phrases",
+    "serial_numbers",
+    "languages",
+    "sources__publisher_organisation__names",
+    "place__names",
+    "recovered_by__names",
+    "custodian__names",
+    "military_id__issuer__names",
+)
 ARTIFACT_RELATED = ("object_details", "military_id")
 BATCH_SIZE = 500
 

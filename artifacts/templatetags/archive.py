@@ -83,3 +83,23 @@ def web_url(value) -> str:
     except ValueError:  # e.g. an unbalanced [ in the host
         return ""
     return value if scheme.lower() in WEB_SCHEMES else ""
+
+
+@register.simple_tag
+def authority_ref(authority):
+    """A link to the authority a record's wording names, labelled in the reader's language
+    (a merged authority's link goes to the one it was merged into). Empty without one."""
+    if authority is None:
+        return ""
+    if authority.merged_into_id is not None:
+        from artifacts.authorities.services import final
+
+        authority = final(authority)
+    language = authority.label_language()
+    return format_html(
+        '<span class="authority-ref">{} <a href="{}"{}>{}</a></span>',
+        gettext("Authority record:"),
+        authority.get_absolute_url(),
+        format_html(' lang="{}"', language) if language else "",
+        authority.label(),
+    )

@@ -166,8 +166,20 @@ def _filter_errors(form) -> list[str]:
 def catalog(request, download=None):
     """The catalog page, or with ?format=csv|json (or /artifacts.csv) the same results as a
     download: every page of them, from the same queryset."""
+    return catalog_page(request, download=download)
+
+
+def catalog_page(
+    request, *, download=None, scope=None, scope_words=None, template="artifacts/catalog.html", context=None
+):
+    """The catalog, or a part of it: `scope` narrows the viewer's artifacts before any
+    filter (an authority's page lists its own records, with every facet, sort, page and
+    download the catalog has, all in the URL), and `scope_words` says so in the sentence
+    above the results. `context` adds to the page's context."""
     user = request.user
     base = Artifact.objects.visible_to(user).with_photo_flags(user)
+    if scope is not None:
+        base = scope(base)
     filterset = catalog_filter(request.GET, base)
     cleaned = filterset.form.cleaned_data
     query = text_search_query(filterset)
@@ -200,7 +212,7 @@ def catalog(request, download=None):
         attach_highlights(artifacts, query)  # one query, whatever the page size
 
     sort_choices = [(key, label) for key, label in SORT_CHOICES if key != "relevance" or query]
-    context = {
+    page_context = {
         "filterset": filterset,
         "form": filterset.form,
         "filter_errors": _filter_errors(filterset.form),
@@ -209,7 +221,7 @@ def catalog(request, download=None):
         "artifacts": artifacts,
         "facets": build_facets(filterset, request.GET, paginator.total),
         "active_filters": active_filters(cleaned, request.GET),
-        "sentence": describe(paginator.total, cleaned, request.GET, SORTS[sort][0]),
+        "sentence": describe(paginator.total, cleaned, request.GET, SORTS[sort][0], scope_words),
         "sort": sort,
         "sort_choices": sort_choices,
         "per_page": per_page,
@@ -219,8 +231,10 @@ def catalog(request, download=None):
         "graphic_hidden": any(artifact.thumbnail.hidden for artifact in artifacts),
         "show_graphic": shows_graphic(request),
         "downloads": exports.links(request, filterset.form, paginator.total),
+        "catalog_url": request.path,
+        **(context or {}),
     }
-    return render(request, "artifacts/catalog.html", context)
+    return render(request, template, page_context)
 
 
 @require_POST

@@ -127,7 +127,16 @@ def artifact_detail(request, accession):
         artifact = (
             Artifact.objects.visible_to(user)
             .select_related("military_id", "object_details")
-            .prefetch_related("languages", "texts", "phrases", "serial_numbers")
+            .prefetch_related(
+                "languages",
+                "texts",
+                "phrases",
+                "serial_numbers",
+                "place__names",
+                "place__parent__names",
+                "recovered_by__names",
+                "custodian__names",
+            )
             .get(accession_number=accession)
         )
     except Artifact.DoesNotExist:
@@ -147,7 +156,11 @@ def artifact_detail(request, accession):
         .prefetch_related("corrections", "attachments")
         .order_by("sequence")
     )
-    sources = list(SourceCitation.objects.filter(artifact=artifact).select_related("source"))
+    sources = list(
+        SourceCitation.objects.filter(artifact=artifact)
+        .select_related("source__publisher_organisation")
+        .prefetch_related("source__publisher_organisation__names")
+    )
     texts = _texts(artifact)
     languages = list(artifact.languages.all())
     shown_photos = [photo for photo in photos if not photo.hidden]
