@@ -32,7 +32,8 @@ from artifacts.models import Artifact
 published = Artifact.objects.filter(status="published", access_level=0)
 phrases = published.annotate(n=Count("phrases")).order_by("-n", "pk").first()
 photos = published.annotate(n=Count("photos")).order_by("-n", "pk").first()
-print(json.dumps({"phrases": phrases.get_absolute_url(), "photos": photos.get_absolute_url()}))
+place = f"/places/{phrases.place_id}/"
+print(json.dumps({"phrases": phrases.get_absolute_url(), "photos": photos.get_absolute_url(), "place": place}))
 """
 PAGES = {
     "home": "/",
@@ -40,6 +41,7 @@ PAGES = {
     "search": "/artifacts/?q=surrender&view=grid",  # the catalog is checked as a list, a search as a grid
     "record-phrases": "{phrases}",
     "record-photos": "{photos}",
+    "place": "{place}",  # an authority's page: names, custody events, its records
     "transparency": "/transparency/",
     "not-found": "/artifacts/BFA-1999-0001/",
 }

@@ -228,3 +228,27 @@ def test_a_failure_part_way_leaves_no_records_and_no_files(media_root, monkeypat
 def test_demo_titles_are_unique_because_reruns_find_records_by_title():
     titles = [record["artifact"]["title"] for record in collection.ARTIFACTS]
     assert len(titles) == len(set(titles))
+
+
+def test_the_reports_places_and_units_are_authorities_named_in_every_language(loaded, client):
+    import re
+
+    from artifacts.models import Organisation, Place
+
+    kursk = Place.objects.get(names__name="Kursk region")
+    assert kursk.parent.wikidata == "Q159" and kursk.wikidata == "" and kursk.geonames is None  # only what is certain
+    assert Organisation.objects.get(names__name="The Washington Post", names__language="en").wikidata == "Q166032"
+    assert not Organisation.objects.exclude(names__name="The Washington Post").exclude(wikidata="").exists()
+    for name in ("Курщина", "쿠르스크주", "Kursk Oblast"):
+        assert Artifact.objects.search(name).count() == 10, name
+    for language, label in (("", "Kursk region"), ("/uk", "Курська область"), ("/ko", "쿠르스크주")):
+        html = client.get(f"{language}/artifacts/").content.decode()
+        places = re.findall(r'name="place" value="\d+" id="[^"]+"> <label for="[^"]+">([^<]+?) <span', html)
+        assert places == [label]  # one place, however the records word it
+    page = client.get(f"/places/{kursk.pk}/").content.decode()
+    assert page.count('<h3 class="card-title"') == 10
+    # Custody events name the place and the parties beside their own wording.
+    assert (
+        kursk.event_links.count() == 10
+        and CustodyEvent.objects.filter(authority_links__person__isnull=False).count() == 1
+    )

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.browser_server import ROOT, temporary_database
@@ -43,7 +44,9 @@ def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def test_records_from_before_the_search_index_are_found_after_migrating():
+@contextmanager
+def archive_env():
+    """The environment of `manage.py` on a database of its own, removed afterwards."""
     with (
         tempfile.TemporaryDirectory(prefix="archive-migrations-") as workdir,
         temporary_database(Path(workdir)) as database_url,
@@ -51,6 +54,11 @@ def test_records_from_before_the_search_index_are_found_after_migrating():
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
         env.update(DJANGO_SETTINGS_MODULE="artifacts.settings", DJANGO_DEBUG="1", DATABASE_URL=database_url)
         env["MEDIA_ROOT"] = str(Path(workdir) / "media")
+        yield env
+
+
+def test_records_from_before_the_search_index_are_found_after_migrating():
+    with archive_env() as env:
         manage(env, "migrate", "artifacts", BEFORE_SEARCH_INDEX, "--noinput")
         manage(env, "shell", "-c", OLD_RECORD)
 
@@ -112,13 +120,7 @@ print(json.dumps({
 
 
 def test_free_text_places_and_units_become_authorities_and_nothing_near_identical_is_merged():
-    with (
-        tempfile.TemporaryDirectory(prefix="archive-migrations-") as workdir,
-        temporary_database(Path(workdir)) as database_url,
-    ):
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
-        env.update(DJANGO_SETTINGS_MODULE="artifacts.settings", DJANGO_DEBUG="1", DATABASE_URL=database_url)
-        env["MEDIA_ROOT"] = str(Path(workdir) / "media")
+    with archive_env() as env:
         manage(env, "migrate", "artifacts", BEFORE_AUTHORITIES, "--noinput")
         manage(env, "shell", "-c", VARIANT_SPELLINGS)
 

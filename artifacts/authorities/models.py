@@ -77,6 +77,16 @@ class Authority(models.Model):
         help_text=_("Only when certain, e.g. Q159 for Russia."),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Why the names and identifiers are what they are."))
+    merged_into = models.ForeignKey(
+        "self",  # in an abstract model: the concrete kind (a place into a place)
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this record was merged into another; its address leads there."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True, help_text=_("When the record was created."))
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, help_text=_("When the record last changed."))
 
@@ -174,16 +184,6 @@ class Place(Authority):
     geonames = models.PositiveIntegerField(
         _("GeoNames ID"), null=True, blank=True, help_text=_("Only when certain, e.g. 2017370 for Russia.")
     )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="merged_places",
-        verbose_name=_("merged into"),
-        help_text=_("Set when this record was merged into another; its address leads there."),
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -227,16 +227,6 @@ class Organisation(Authority):
         verbose_name=_("part of"),
         help_text=_("The body this one belongs to: a battalion's regiment, a regiment's forces."),
     )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="merged_organisations",
-        verbose_name=_("merged into"),
-        help_text=_("Set when this record was merged into another; its address leads there."),
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -258,16 +248,6 @@ class Person(Authority):
         choices=AccessLevel.choices,
         default=AccessLevel.PUBLIC,
         help_text=_("Who may see this person's page and name; a private individual is not public."),
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="merged_people",
-        verbose_name=_("merged into"),
-        help_text=_("Set when this record was merged into another; its address leads there."),
     )
     history = HistoricalRecords()
 
