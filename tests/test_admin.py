@@ -459,3 +459,18 @@ def test_photos_added_together_keep_the_order_they_were_added_in(client, curator
     more = {**PHOTO_ROW, "artifact": artifact.pk, "caption": "Seal", "original": upload(data=image_bytes())}
     assert client.post(PHOTO_ADD, more).status_code == 302
     assert artifact.photos.get(caption="Seal").position == 2
+
+
+def test_choosing_a_source_offers_the_most_recently_cited_first(client, staff_user):
+    from artifacts.models import SourceCitation
+    from tests.factories import SourceFactory
+
+    older, newer, never = SourceFactory(title="Older report"), SourceFactory(title="Newer report"), SourceFactory()
+    SourceCitation.objects.create(artifact=ArtifactFactory(), source=newer)
+    SourceCitation.objects.create(artifact=ArtifactFactory(), source=older)  # cited last
+    client.force_login(staff_user)
+    lookup = {"app_label": "artifacts", "model_name": "sourcecitation", "field_name": "source", "term": ""}
+    results = client.get("/admin/autocomplete/", lookup).json()["results"]
+    assert [r["id"] for r in results] == [str(older.pk), str(newer.pk), str(never.pk)]
+    lookup["term"] = "newer"
+    assert [r["id"] for r in client.get("/admin/autocomplete/", lookup).json()["results"]] == [str(newer.pk)]

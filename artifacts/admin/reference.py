@@ -1,6 +1,7 @@
 """Sources and languages: small reference tables that artifacts point at."""
 
 from django.contrib import admin
+from django.db.models import F, Max
 from django.utils.translation import gettext_lazy as _
 
 from artifacts.admin.common import HistoryAdmin
@@ -15,6 +16,17 @@ class SourceAdmin(HistoryAdmin):
     search_help_text = _("Title, publisher, author, dateline or URL.")
     date_hierarchy = "published_on"
     autocomplete_fields = ["publisher_organisation"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Choosing a record's source: the publications cited most recently come first,
+            # so that entering one more object from the same report is one click.
+            latest = Max("sourcecitation__pk")
+            queryset = queryset.annotate(latest_citation=latest).order_by(
+                F("latest_citation").desc(nulls_last=True), "-pk"
+            )
+        return queryset, duplicates
     fieldsets = [
         (None, {"fields": ["title", ("publisher", "publisher_organisation"), "author", "published_on", "dateline"]}),
         (_("Where to find it"), {"fields": ["url", "archived_url"]}),
