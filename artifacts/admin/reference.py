@@ -27,6 +27,7 @@ class SourceAdmin(HistoryAdmin):
                 F("latest_citation").desc(nulls_last=True), "-pk"
             )
         return queryset, duplicates
+
     fieldsets = [
         (None, {"fields": ["title", ("publisher", "publisher_organisation"), "author", "published_on", "dateline"]}),
         (_("Where to find it"), {"fields": ["url", "archived_url"]}),
