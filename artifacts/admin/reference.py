@@ -17,6 +17,11 @@ class SourceAdmin(HistoryAdmin):
     date_hierarchy = "published_on"
     autocomplete_fields = ["publisher_organisation"]
 
+    fieldsets = [
+        (None, {"fields": ["title", ("publisher", "publisher_organisation"), "author", "published_on", "dateline"]}),
+        (_("Where to find it"), {"fields": ["url", "archived_url"]}),
+    ]
+
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
         if request.path.endswith("/autocomplete/"):
@@ -27,11 +32,6 @@ class SourceAdmin(HistoryAdmin):
                 F("latest_citation").desc(nulls_last=True), "-pk"
             )
         return queryset, duplicates
-
-    fieldsets = [
-        (None, {"fields": ["title", ("publisher", "publisher_organisation"), "author", "published_on", "dateline"]}),
-        (_("Where to find it"), {"fields": ["url", "archived_url"]}),
-    ]
 
 
 @admin.register(Language)
