@@ -4,9 +4,12 @@ Why a subprocess: custody events are append-only (database triggers refuse DELET
 the test database cannot be flushed the way `live_server` needs. The server therefore
 gets a fresh database — a temporary SQLite file, or, when DATABASE_URL points at
 PostgreSQL, a temporary database created next to it — migrated and loaded with the
-demo collection, and everything is removed afterwards.
+demo collection, and everything is removed afterwards. The migrated, loaded database is
+made once per test run and copied for each archive (a file copy, or PostgreSQL's CREATE
+DATABASE … TEMPLATE), unless the archive has settings of its own that loading depends on.
 """
 
+import atexit
 import os
 import secrets
 import shutil
@@ -17,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -135,24 +138,90 @@ class ArchiveInstance:
         )
 
 
+def _archive_env(database_url: str, workdir: Path, extra_env: dict | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="artifacts.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+    )
+    env.update(extra_env or {})
+    return env
+
+
+_DEMO_TEMPLATE: dict = {}
+
+
+def _demo_template() -> tuple[str, Path]:
+    """A database migrated and loaded with the demo collection, with its media folder, made
+    once per test process and copied for each archive that needs no settings of its own:
+    migrating and loading take seconds, a copy milliseconds. Removed when the process ends."""
+    if not _DEMO_TEMPLATE:
+        workdir = Path(tempfile.mkdtemp(prefix="archive-template-"))
+        stack = ExitStack()
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        atexit.register(stack.close)  # runs first: the database goes before its folder
+        database_url = stack.enter_context(temporary_database(workdir))
+        env = _archive_env(database_url, workdir, None)
+        _manage(["migrate", "--noinput"], env, workdir / "migrate.log")
+        _manage(["load_demo"], env, workdir / "load_demo.log")
+        _DEMO_TEMPLATE.update(url=database_url, media=workdir / "media")
+    return _DEMO_TEMPLATE["url"], _DEMO_TEMPLATE["media"]
+
+
+@contextmanager
+def _copy_of(template_url: str, workdir: Path):
+    """A database of its own holding what the template holds, removed on exit."""
+    config = dj_database_url.parse(template_url)
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        source = Path(config["NAME"])
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copy(f"{source}{suffix}", workdir / f"archive.sqlite3{suffix}")
+        yield f"sqlite:///{workdir / 'archive.sqlite3'}"
+        return
+    from psycopg import sql
+
+    name = f"archive_browser_{secrets.token_hex(4)}"
+    with _postgres_admin(config) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(config["NAME"]))
+        )
+    try:
+        yield urlunsplit(urlsplit(template_url)._replace(path="/" + name))
+    finally:
+        with _postgres_admin(config) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def _demo_database(workdir: Path, extra_env: dict | None):
+    """The demo archive's database for one instance: a copy of the shared template, or,
+    when the instance has settings of its own (a signing key, a log origin), which loading
+    the demo depends on, one migrated and loaded for it."""
+    if not extra_env:
+        template_url, media = _demo_template()
+        shutil.copytree(media, workdir / "media")
+        with _copy_of(template_url, workdir) as database_url:
+            yield database_url
+        return
+    with temporary_database(workdir) as database_url:
+        env = _archive_env(database_url, workdir, extra_env)
+        _manage(["migrate", "--noinput"], env, workdir / "migrate.log")
+        _manage(["load_demo"], env, workdir / "load_demo.log")
+        yield database_url
+
+
 @contextmanager
 def archive_instance(extra_env: dict | None = None):
     """Yield an ArchiveInstance loaded with the demo data. `extra_env` adds settings, e.g.
     ARCHIVE_SIGNING_KEY_FILE or ARCHIVE_LOG_ORIGIN, for the server and its commands."""
     workdir = Path(tempfile.mkdtemp(prefix="archive-browser-"))
     try:
-        with temporary_database(workdir) as database_url:
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_"))}
-            env.update(
-                DJANGO_SETTINGS_MODULE="artifacts.settings",
-                DJANGO_DEBUG="1",
-                DATABASE_URL=database_url,
-                MEDIA_ROOT=str(workdir / "media"),
-                DJANGO_STATIC_ROOT=str(workdir / "static"),
-            )
-            env.update(extra_env or {})
-            _manage(["migrate", "--noinput"], env, workdir / "migrate.log")
-            _manage(["load_demo"], env, workdir / "load_demo.log")
+        with _demo_database(workdir, extra_env) as database_url:
+            env = _archive_env(database_url, workdir, extra_env)
             port = _free_port()
             log = workdir / "server.log"
             with log.open("w") as log_file:
