@@ -140,14 +140,15 @@ class AuthorityFilter(FreeValuesFilter):
         from django.apps import apps
         from django.db.models import Q
 
-        from artifacts.authorities.services import with_descendants
+        from artifacts.authorities.services import tree, with_descendants
 
         model = apps.get_model("artifacts", self.model_name)
-        ids, words = set(), []
+        ids, words, children = set(), [], None
         for item in value:
             number = authority_number(item)
             if number is not None:
-                ids |= with_descendants(model, number)
+                children = tree(model) if children is None else children  # read once, if at all
+                ids |= with_descendants(model, number, children)
             else:
                 words.append(item)
         condition = Q()

@@ -67,7 +67,7 @@ def test_an_organisation_page_lists_what_it_and_its_units_recovered_or_hold(clie
     assert sorted(line.split(",")[2] for line in csv.splitlines()[1:]) == ["Booklet", "Elsewhere", "Letter"]
 
 
-def test_unknown_and_merged_authorities(client, places):
+def test_unknown_authorities_and_addresses_that_are_no_number_are_not_found(client, places):
     assert client.get("/places/999999/").status_code == 404
     assert client.get("/organisations/99999999999999999999/").status_code == 404
     assert client.get("/places/abc/").status_code == 404
@@ -172,3 +172,19 @@ def test_custody_events_name_authorities_beside_their_wording_and_pages_list_the
     assert hidden.authority_links.count() == 1  # linked, but its record is not the viewer's to see
     html = client.get(f"/organisations/{places['unit'].pk}/").content.decode()
     assert "Received by" in html[html.index('id="events-heading"') :]
+
+
+def test_a_place_page_reads_the_same_number_of_rows_however_many_places_lie_within_it(client, places):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/places/{places['kursk'].pk}/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(4):  # four more villages, each with a record
+        village = make_authority(Place, {"en": f"Village {n}"}, parent=places["kursk"])
+        ArtifactFactory(title=f"Found in village {n}", place=village, recovering_unit="")
+    assert queries() == before

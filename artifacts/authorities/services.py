@@ -43,35 +43,55 @@ def _model(label: str):
     return apps.get_model(label)
 
 
-def with_descendants(model, pk: int) -> set[int]:
-    """`pk` and every authority below it (a region and its settlements). One query for the
-    whole tree: authorities are few next to records."""
-    if not hasattr(model, "parent"):
-        return {pk}
+def tree(model) -> dict[int, list[int]]:
+    """{parent: [children]} for every authority of a kind, in one query: they are few next
+    to records, so a page or a filter reads the tree once and walks it in memory."""
     children = defaultdict(list)
-    for child, parent in model.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
-        children[parent].append(child)
+    if hasattr(model, "parent"):
+        for child, parent in model.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+            children[parent].append(child)
+    return children
+
+
+def with_descendants(model, pk: int, children: dict | None = None) -> set[int]:
+    """`pk` and every authority below it (a region and its settlements); `children` is the
+    kind's tree() when the caller has read it already."""
+    children = tree(model) if children is None else children
     found, frontier = {pk}, [pk]
     for _level in range(MAX_DEPTH):
-        frontier = [child for node in frontier for child in children[node] if child not in found]
+        frontier = [child for node in frontier for child in children.get(node, ()) if child not in found]
         if not frontier:
             break
         found.update(frontier)
     return found
 
 
-def artifacts_of(authority, queryset):
-    """The artifacts in `queryset` that `authority` (or one below it) is linked to."""
-    model = type(authority)
-    ids = with_descendants(model, authority.pk)
+def _linked(model, ids) -> Q:
     condition = Q()
     for path in ARTIFACT_PATHS[model.__name__]:
         condition |= Q(**{f"{path}__in": ids})
+    return condition
+
+
+def artifacts_of(authority, queryset, ids: set[int] | None = None):
+    """The artifacts in `queryset` that `authority` (or one below it: `ids`, if the caller
+    has them) is linked to."""
+    model = type(authority)
+    condition = _linked(model, with_descendants(model, authority.pk) if ids is None else ids)
     if not condition:
         return queryset.none()
     # A subquery rather than a join, so that an artifact cited by two of an organisation's
     # sources is listed once and the caller's ordering (search rank included) still works.
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def linked_ids(model, artifacts, among: set[int]) -> set[int]:
+    """Which of the authorities `among` the artifacts in `artifacts` are linked to: one
+    query per way of linking, whatever the number of authorities."""
+    found = set()
+    for path in ARTIFACT_PATHS[model.__name__]:
+        found.update(artifacts.filter(**{f"{path}__in": among}).values_list(path, flat=True))
+    return found - {None}
 
 
 def final(authority):

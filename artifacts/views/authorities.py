@@ -19,19 +19,29 @@ from artifacts.views.pages import catalog_page
 
 
 def _authority_page(request, model, pk: int, *, kind: str):
-    authority = model.objects.filter(pk=pk).select_related("merged_into").prefetch_related("names").first()
+    authority = (
+        model.objects.filter(pk=pk)
+        .select_related("merged_into")
+        .prefetch_related("names", "parent__names", "parent__parent__names")  # the breadcrumb's names
+        .first()
+    )
     if authority is None:
         raise Http404
     if authority.merged_into_id is not None:
         return redirect(services.final(authority), permanent=True)
     visible = Artifact.objects.visible_to(request.user)
-    if not services.artifacts_of(authority, visible).exists():
+    # The tree is read once; which authorities in this one's subtree have a record the viewer
+    # may see is one query per way of linking, for the page and every child alike.
+    children_of = services.tree(model)
+    subtree = services.with_descendants(model, authority.pk, children_of)
+    linked = services.linked_ids(model, visible, subtree)
+    if not linked:
         raise Http404
     names = sorted(authority.names.all(), key=lambda name: (name.language, not name.preferred, name.name))
     children = [
         child
         for child in model.objects.current().filter(parent=authority).prefetch_related("names")
-        if services.artifacts_of(child, visible).exists()
+        if services.with_descendants(model, child.pk, children_of) & linked
     ]
     context = {
         "authority": authority,
@@ -42,7 +52,7 @@ def _authority_page(request, model, pk: int, *, kind: str):
         "ancestors": authority.ancestors(),
         "children": sorted(children, key=lambda child: child.label().casefold()),
         "identifiers": authority.identifiers(),
-        "events": _events(authority, visible),
+        "events": _events(authority, visible, subtree),
     }
     quoted = gettext("“%(value)s”") % {"value": context["label"]}
     if kind == "place":
@@ -51,7 +61,7 @@ def _authority_page(request, model, pk: int, *, kind: str):
         words = gettext("linked to %(organisations)s") % {"organisations": quoted}
     return catalog_page(
         request,
-        scope=lambda artifacts: services.artifacts_of(authority, artifacts),
+        scope=lambda artifacts: services.artifacts_of(authority, artifacts, subtree),
         scope_words=words,
         template="artifacts/authority.html",
         context=context,
@@ -61,11 +71,10 @@ def _authority_page(request, model, pk: int, *, kind: str):
 EVENTS_SHOWN = 50
 
 
-def _events(authority, visible) -> dict:
-    """Custody events whose place or party names this authority (or one within it), of
-    records the viewer may see, in the order they happened."""
+def _events(authority, visible, ids: set[int]) -> dict:
+    """Custody events whose place or party names this authority (or one within it: `ids`),
+    of records the viewer may see, in the order they happened."""
     model = type(authority)
-    ids = services.with_descendants(model, authority.pk)
     links = (
         EventLink.objects.filter(**{f"{model._meta.model_name}__in": ids}, event__artifact__in=visible)
         .select_related("event__artifact")
