@@ -138,7 +138,7 @@ def test_phrase_list_shows_ordered_phrases_and_how_many_are_published(client):
         PhraseFactory(artifact=artifact, position=position, translation=words, translation_source="The Post")
     html = html_of(client.get(artifact.get_absolute_url()))
     assert "3 of 23 phrases published." in html
-    table = between(html, '<table class="phrases">', "</table>")
+    table = between(html, '<table class="phrases stacks">', "</table>")
     quoted = [html_lib.unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r"“(.+?)”", table)]
     assert quoted == ["Resistance is futile.", "Surrender.", "You're all surrounded."]
     # Columns empty in every row are left out and said once, not "not published" six times.
@@ -151,7 +151,7 @@ def test_a_phrase_column_with_any_value_is_shown_with_not_published_where_a_row_
     PhraseFactory(artifact=artifact, position=1, original_text="항복하라", translation="Surrender!")
     PhraseFactory(artifact=artifact, position=2, translation="Hands up!")
     html = html_of(client.get(artifact.get_absolute_url()))
-    table = between(html, '<table class="phrases">', "</table>")
+    table = between(html, '<table class="phrases stacks">', "</table>")
     assert "Original</th>" in table and table.count("not published") == 1
     assert "Not published for any of them: a transliteration or where a translation was published." in html
 
