@@ -63,7 +63,7 @@ def test_hangul_is_drawn_with_the_archives_web_font(browser, site, tmp_path, wid
 
     original = page.locator(f"table.phrases span[lang=ko]:text-is('{HANGUL}')")
     original.scroll_into_view_if_needed()
-    page.wait_for_function(f"document.fonts.check('16px \"Noto Sans KR\"', {HANGUL!r})")
+    page.wait_for_function(f"() => document.fonts.check('16px \"Noto Sans KR\"', {HANGUL!r})")
     original.screenshot(path=str(tmp_path / f"hangul-{width}.png"))
     fonts = drawn_with(page, "table.phrases span[lang=ko]")
     context.close()
@@ -117,7 +117,7 @@ def test_the_korean_interface_is_drawn_with_the_web_font_in_both_stacks(browser,
     instance, _ = site
     page = browser.new_page()
     page.goto(instance.url + "/ko/artifacts/")
-    page.wait_for_function("document.fonts.check('16px \"Noto Sans KR\"', '목록 검색 로그인 홈 유형')")
+    page.wait_for_function("() => document.fonts.check('16px \"Noto Sans KR\"', '목록 검색 로그인 홈 유형')")
     page.wait_for_load_state("networkidle")
     for selector in ("h1", ".site-nav a", ".big-search label", ".big-search button", ".facets h2", ".sentence"):
         text = page.locator(selector).first.text_content()
