@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.utils.html import escape
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from artifacts.authorities.models import Organisation, Place
@@ -421,11 +421,16 @@ def title_words(draw):
     space = st.sampled_from(["", " ", "\t", "  ", "\u3000"])
     noise = st.one_of(space, st.sampled_from([",", ".", "(", ")", "!", "?", "«", "»"]))
     # `*` marks a prefix only at the very end of a word: “rif*,” is not asked for here.
+    # A guillemet or quote on one side only is punctuation; on both sides, a phrase of
+    # one word: either way the record is found.
     return title, draw(noise) + word + draw(space if word.endswith("*") else noise)
 
 
 @FEWER
 @given(found=title_words())
+# Once seen failing: an opening guillemet that is never closed used to start a phrase.
+@example(found=("Rifle", "«rif*")).via("discovered failure")
+@example(found=("Rifle", "«RIFLE»"))
 def test_search_for_a_word_of_a_title_finds_that_record(client, collection, found):
     title, query = found
     response = client.get(CATALOG, {"q": query, "per_page": 100})

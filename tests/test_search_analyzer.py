@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from artifacts.search.analyzer import analyze, normalize, pieces, serial_key, serial_tokens, stem
 from artifacts.search.backends import PostgresBackend, SQLiteBackend
 from artifacts.search.document import Document
-from artifacts.search.query import MAX_QUERY_LENGTH, MAX_TERMS, parse
+from artifacts.search.query import MAX_QUERY_LENGTH, MAX_TERMS, Seq, parse
 from artifacts.search.romanize import fold_latin, romanize_hangul, romanize_hangul_spoken, transliterate_cyrillic
 
 
@@ -105,9 +105,28 @@ def test_words_phrases_or_and_exclusion():
     assert [words(t) for t in query.excluded] == [("futil",), ("new", "year")]
 
 
-def test_typographic_quotes_and_unbalanced_quotes_make_phrases():
+def test_typographic_quotes_and_guillemets_make_phrases():
     assert words(parse("“all surrounded”").groups[0][0]) == ("all", "surround")
-    assert words(parse('rifle "all surrounded').groups[1][0]) == ("all", "surround")
+    assert words(parse("„all surrounded“").groups[0][0]) == ("all", "surround")
+    # Russian and Ukrainian quote with guillemets: «…» is a phrase, as "…" is.
+    ru = parse("«Руки вверх» сдавайся")
+    assert [words(group[0]) for group in ru.groups] == [("рук", "вверх"), ("сдава",)]
+    assert [words(t) for t in parse("-«руки вверх»").excluded] == [("рук", "вверх")]
+
+
+@pytest.mark.parametrize("raw", ["«rif*", "rifle «rif*", '"rif*', "„rif*", "«  rif*", "-«rif*"])
+def test_a_quote_never_closed_is_punctuation_and_keeps_the_prefix_star(raw):
+    query = parse(raw)
+    term = (query.excluded if raw.startswith("-") else query.groups[-1])[-1]
+    assert term.words == Seq(("rif",), prefix=True)
+
+
+def test_an_unbalanced_quote_does_not_turn_the_rest_into_a_phrase():
+    assert [words(group[0]) for group in parse('rifle "all surrounded').groups] == [
+        ("rifl",),
+        ("all",),
+        ("surround",),
+    ]
 
 
 def test_lowercase_or_is_a_word_and_dangling_or_is_ignored():

@@ -1,11 +1,12 @@
 """What a researcher types, parsed into what the index is asked.
 
 The syntax is the one web search taught everyone: words (all must occur), "quoted
-phrases" (in that order), OR between two items (either may occur), and -word or
--"phrase" to exclude. Nothing else is an operator: `*` after a word asks for words that
-start with it, and anything else — FTS5 or tsquery syntax, unbalanced quotes, NEAR(, NUL
-bytes — is plain text, reduced by the analyzer to the letters and digits it holds. The
-query never reaches a database as syntax: the backends quote every token themselves.
+phrases" (in that order; „…“, “…” and «…» too, as Ukrainian and Russian quote), OR
+between two items (either may occur), and -word or -"phrase" to exclude. Nothing else is
+an operator: `*` after a word asks for words that start with it, and anything else —
+FTS5 or tsquery syntax, a quote never closed, NEAR(, NUL bytes — is plain text, reduced
+by the analyzer to the letters and digits it holds. The query never reaches a database
+as syntax: the backends quote every token themselves.
 
 Each word or phrase becomes a Term with alternatives, any of which may match: its words
 in a row (stemmed, CJK as bigrams), its Latin alias (“hangbok” → romanized Hangul and
@@ -132,10 +133,17 @@ def _items(raw: str):
         if negated:
             i += 1
         if raw[i] in OPENING_QUOTES:
-            end = next((j for j in range(i + 1, n) if raw[j] in CLOSING_QUOTES), n)
-            yield raw[i + 1 : end], True, negated
-            i = end + 1
-            continue
+            end = next((j for j in range(i + 1, n) if raw[j] in CLOSING_QUOTES), None)
+            if end is not None:
+                yield raw[i + 1 : end], True, negated
+                i = end + 1
+                continue
+            # A quote that is never closed opens nothing: it is punctuation, as in a
+            # pasted «rif* or a half-typed "surrender (a stray quote must not turn the rest
+            # of the query into a phrase and silently drop its `*`).
+            i += 1
+            if i == n or raw[i].isspace():
+                continue
         j = i
         while j < n and not raw[j].isspace() and raw[j] not in OPENING_QUOTES:
             j += 1
