@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
+from artifacts.replicas.config import pooled, replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "artifacts.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which database a request reads from, once its user is known (artifacts/replicas/).
+    "artifacts.replicas.middleware.ReplicaRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +156,33 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={page_cost} -c work_mem=8MB -c hash_mem_multiplier=1 -c jit=off"
     )
+    # A kept connection is checked (SELECT 1) before a request uses it, so that a database
+    # restarted since costs no request an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DJANGO_DB_POOL"):
+        # psycopg's pool instead of Django's persistent connections (bench/POOL_RESULTS.md).
+        pooled(
+            DATABASES["default"],
+            max_size=env_int("DJANGO_DB_POOL_MAX_SIZE", 4),
+            timeout=env_float("DJANGO_DB_POOL_TIMEOUT", 10),
+            conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
+        )
+
+# Read replicas (README, "Read replicas"): PostgreSQL hot standbys of the primary, which
+# serve the reads of anonymous visitors and researchers; see artifacts/replicas/.
+DATABASES.update(
+    replica_databases(
+        DATABASES["default"],
+        env_list("DATABASE_REPLICA_URLS"),
+        connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+    )
+)
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["artifacts.replicas.router.ReplicaRouter"]
+# After a write, the same browser reads from the primary for this long.
+DATABASE_REPLICA_STICKY_SECONDS = env_float("DATABASE_REPLICA_STICKY_SECONDS", 10)
+# A replica that failed is left alone for this long before it is tried again.
+DATABASE_REPLICA_RETRY_SECONDS = env_float("DATABASE_REPLICA_RETRY_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
