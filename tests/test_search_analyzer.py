@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from artifacts.search.analyzer import analyze, normalize, pieces, serial_key, serial_tokens, stem
+from artifacts.search.analyzer import (
+    alias_tokens,
+    analyze,
+    main_tokens,
+    normalize,
+    pieces,
+    serial_key,
+    serial_tokens,
+    stem,
+)
 from artifacts.search.backends import PostgresBackend, SQLiteBackend
 from artifacts.search.document import Document
 from artifacts.search.query import MAX_QUERY_LENGTH, MAX_TERMS, Seq, parse
@@ -32,10 +41,117 @@ def test_english_and_russian_words_are_stemmed():
 
 def test_hangul_runs_become_bigrams_and_single_syllables_stay_whole():
     assert main("포위되었다") == ["포위", "위되", "되었", "었다"]
-    assert main("항복하라!") == ["항복", "복하", "하라"]
-    assert main("눈 숲") == ["눈", "숲"]
+    assert main("항복하다!") == ["항복", "복하", "하다"]
+    assert main("눈") == ["눈"]
     # A Hangul run inside a Latin word is still split off as Korean.
     assert main("ak포위") == ["ak", "포위"]
+
+
+# North and South Korean spelling ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("northern", "southern"),
+    [
+        ("로동", "노동"),
+        ("리용", "이용"),
+        ("녀자", "여자"),
+        ("력사", "역사"),
+        ("래일", "내일"),
+        ("량", "양"),
+        ("료리", "요리"),
+        ("뢰성", "뇌성"),
+        ("륙군", "육군"),
+        ("조선로동당", "조선노동당"),  # inside a compound, where the South also drops it
+        ("되였다", "되었다"),
+        ("되여", "되어"),
+        ("개였다", "개었다"),
+        ("기여가다", "기어가다"),
+        ("희였다", "희었다"),
+        ("학생이였다", "학생이었다"),
+    ],
+)
+def test_northern_and_southern_spellings_give_the_same_tokens(northern, southern):
+    assert main(northern) == main(southern)
+    assert words(parse(northern).groups[0][0]) == words(parse(southern).groups[0][0])
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("노동", "도동"),  # only ㄹ and ㄴ fold …
+        ("래일", "애일"),  # … ㄹ before ㅐ to ㄴ, not to ㅇ
+        ("이용", "기용"),
+        ("노래", "오래"),  # ㄴ before ㅗ is kept in both spellings
+        ("하였다", "하었다"),  # 여/였 fold after ㅣ ㅐ ㅔ ㅚ ㅟ ㅢ only
+        ("되였다", "되엿다"),
+        ("내렸다", "내었다"),  # came down, put out: the 여 fold comes before the ㄹ fold
+        ("이 여성", "이 어성"),  # never across a space: 여성 is a word, not an ending
+    ],
+)
+def test_folding_keeps_other_words_apart(one, other):
+    assert main(one) != main(other)
+
+
+def test_every_syllable_folds_which_costs_some_medial_syllables():
+    # The price of folding without a dictionary, measured in analyzer.py's docstring …
+    assert main("병력") == main("병역")
+    assert main("항복하라") == main("항복하나")
+    # … and why ㄴ before ㅣ is not folded: 합니다 is no 합이다, 아니 (not) no 아이 (child).
+    assert main("합니다") != main("합이다")
+    assert main("아니") != main("아이")
+
+
+def test_spacing_and_punctuation_between_hangul_words_do_not_change_the_tokens():
+    assert main("포위 되었다") == main("포위되었다") == ["포위", "위되", "되었", "었다"]
+    assert main("할 수 있다") == main("할수 있다") == main("할수있다")
+    assert main("항복하라! 너희는") == main("항복하라 너희는") == main("항복하라너희는")
+    assert main("되여 있다") == main("되어있다")
+    # Digits and other scripts still end a run, as separate values of a field do.
+    assert main("제3군단") == ["제", "3", "군단"]
+    assert main("포위 AK 되었다") == ["포위", "ak", "되었", "었다"]
+
+
+def test_a_one_syllable_word_inside_a_run_is_also_indexed_alone():
+    analysis = analyze("당이 준 총.")
+    assert analysis.main == ["당이", "이준", "준총"]
+    assert {"준", "총"} <= set(analysis.extra)  # 총 starts no bigram
+    assert "이" not in analysis.extra  # a word of two syllables is not split
+    assert analyze("총").extra == []  # alone, a syllable is its own token already
+
+
+def test_romanized_aliases_stay_per_written_word_and_include_the_southern_spelling():
+    def aliases(text):
+        return set(analyze(text).extra)
+
+    def latin(*spellings):
+        return {"_" + fold_latin(spelling) for spelling in spellings}
+
+    assert latin("rodongdang", "nodongdang", "manse", "powi") <= aliases("조선로동당 만세! 포위 되었다")
+    assert not any(token.startswith(tuple(latin("powidoe"))) for token in aliases("포위 되었다"))
+    assert latin("doeeotda") <= aliases("되였다")
+
+
+def test_a_run_read_across_spaces_keeps_its_written_words_and_their_spans():
+    text = "적의 총. 1 리용"
+    found = list(pieces(text))
+    assert [p.text for p in found] == ["적의총", "1", "리용"]
+    assert [(w.text, text[w.start : w.end]) for w in found[0].words] == [("적의", "적의"), ("총", "총")]
+    assert text[found[0].start : found[0].end] == "적의 총"
+    assert found[2].words == (found[2],)
+
+
+hangul_texts = st.text(alphabet=st.sampled_from("로동리용녀되였여어개 이총.,!-a1Ж"), max_size=40)
+
+
+@given(hangul_texts)
+def test_analyze_gives_exactly_the_tokens_of_the_pieces(text):
+    # analyze() reads spans once per distinct word for speed; the query and highlighting
+    # read pieces(): the two must never disagree.
+    found = list(pieces(text))
+    analysis = analyze(text)
+    assert analysis.main == [token for piece in found for token in main_tokens(piece)]
+    assert analysis.extra == [token for piece in found for token in alias_tokens(piece, latin=False)]
 
 
 def test_apostrophes_join_words_and_every_token_is_safe_for_both_databases():

@@ -23,6 +23,22 @@ def test_stems_bigrams_aliases_and_serials_are_marked_where_they_occur():
     assert marks("I really miss you comrades.", "-comrades") == []
 
 
+def test_northern_text_is_marked_where_a_southern_query_matched():
+    assert marks("조선로동당 만세!", "노동") == ["로동"]
+    assert marks("분대장동지가 부상되여 후송되였다.", "부상되어") == ["부상되여"]
+    assert marks("식량은 하루 세끼 량을 타서", "양") == ["량", "량"]  # 식량 holds 량 too
+
+
+def test_runs_read_across_spaces_are_marked_in_the_original_text():
+    assert marks("우리는 이길수 있다.", '"이길 수 있다"') == ["이길수 있다"]
+    assert marks("역사 연구에 이용할 수 있다.", '"이용할수 있다"') == ["이용할 수 있다"]
+    assert marks("이용할 수 있다", "할수") == ["할 수"]
+    assert marks("목숨보다 귀중한것은 당이 준 총.", "총") == ["총"]  # the last word of a run
+    # A romanized match marks the written word it was made from, not the whole run.
+    assert marks("항복하라! 너희는 포위되었다.", "hangbok") == ["항복하라"]
+    assert marks("조선로동당 만세! 로동자", "nodong") == ["조선로동당", "로동자"]
+
+
 def test_text_is_escaped_before_it_is_marked():
     html = snippet(
         "<script>alert(1)</script> surrender & run",

@@ -15,7 +15,15 @@ from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from artifacts.search.analyzer import SERIAL, Piece, alias_tokens, main_tokens, pieces, serial_tokens
+from artifacts.search.analyzer import (
+    SERIAL,
+    Piece,
+    alias_tokens,
+    main_tokens,
+    pieces,
+    serial_tokens,
+    word_extras,
+)
 from artifacts.search.query import SearchQuery
 
 SNIPPET_LENGTH = 200  # characters of context shown
@@ -51,26 +59,45 @@ class Matcher:
 
 
 @lru_cache(maxsize=100_000)
-def _tokens(word: str, cjk: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """A piece's words, aliases and serial tokens: computed once per distinct word, since a
-    results page repeats its vocabulary (and romanizing Hangul is not cheap)."""
-    piece = Piece(word, cjk, 0, len(word))
+def _tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word's tokens, aliases and serial tokens: computed once per distinct word, since a
+    results page repeats its vocabulary."""
+    piece = Piece(word, False, 0, len(word))
     serials = tuple(serial_tokens(word)) if any(c.isdigit() for c in word) else ()
     return tuple(main_tokens(piece)), tuple(alias_tokens(piece, latin=True)), serials
+
+
+def _characters(piece: Piece) -> list[tuple[int, int]]:
+    """The span in the original text of each character of a CJK piece. A Korean run read
+    across spaces skips them; a word whose normalised form changed length (rare: a
+    compatibility character) gives each of its characters the whole word's span."""
+    spans = []
+    for word in piece.words:
+        if word.end - word.start == len(word.text):
+            spans += [(word.start + i, word.start + i + 1) for i in range(len(word.text))]
+        else:
+            spans += [(word.start, word.end)] * len(word.text)
+    return spans
 
 
 def match_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     """Spans of `text` (offsets into it) that the query matched, merged and in order."""
     if not text or not matcher:
         return []
-    spans, stream = [], []  # stream: (token, start, end, is a CJK character span) in order
+    # stream: (token, start, end, the spans of its characters if it is CJK) in order
+    spans, stream = [], []
     for piece in pieces(text):
-        words, aliases, serials = _tokens(piece.text, piece.cjk)
-        if piece.cjk and piece.end - piece.start == len(piece.text):
-            for i, token in enumerate(words):
-                stream.append((token, piece.start + i, piece.start + i + len(token), True))
-        else:
-            stream += [(token, piece.start, piece.end, False) for token in words]
+        if piece.cjk:
+            characters = _characters(piece)
+            for i, token in enumerate(main_tokens(piece)):
+                covered = characters[i : i + len(token)]
+                stream.append((token, covered[0][0], covered[-1][1], covered))
+            # Aliases were made per written word: a romanized match marks that word only.
+            joined = len(piece.words) > 1
+            spans += [(w.start, w.end) for w in piece.words if any(map(matcher.hits, word_extras(w.text, joined)))]
+            continue
+        words, aliases, serials = _tokens(piece.text)
+        stream += [(token, piece.start, piece.end, None) for token in words]
         if any(matcher.hits(token) for token in aliases) or any(matcher.hits(t) for t in serials):
             spans.append((piece.start, piece.end))
     for token, start, end, characters in stream:
@@ -79,7 +106,7 @@ def match_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
         elif token.startswith(matcher.prefixes):
             # A one-syllable query matches the first syllable of a bigram, not both.
             prefix = next(p for p in matcher.prefixes if token.startswith(p))
-            spans.append((start, start + len(prefix) if characters else end))
+            spans.append((start, characters[len(prefix) - 1][1] if characters else end))
     tokens = [entry[0] for entry in stream]
     for sequence in matcher.sequences:
         size = len(sequence)
