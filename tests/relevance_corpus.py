@@ -114,6 +114,58 @@ RECORDS = {
         "artifact": {"title": "Pistol", "artifact_type": "weapon"},
         "serials": [{"value": "PM-88 004417", "location": "frame"}],
     },
+    # North Korean spelling (initial ㄹ and ㄴ kept, 여/였 after ㅣ ㅐ ㅔ ㅚ ㅟ ㅢ, dependent nouns
+    # and auxiliaries written together), and a catalogue note in South Korean spelling.
+    "party_letter": {
+        "artifact": {"title": "Letter with a party slogan", "artifact_type": "handwritten"},
+        "texts": [
+            {
+                "original_text": "조선로동당 만세! 공장의 로동자들과 우리 녀성들이 모두 떨쳐나섰다. "
+                "래일의 승리를 위하여 력사에 길이 남을 위훈을 세우자.",
+                "original_language": "ko",
+                "translation": "Long live the Workers' Party of Korea! The factory workers and our women all "
+                "rose up. For tomorrow's victory, let us do deeds that history will long remember.",
+            }
+        ],
+    },
+    "kitchen_notes": {
+        "artifact": {"title": "Notes on field cooking", "artifact_type": "handwritten"},
+        "texts": [
+            {
+                "original_text": "료리는 중대 취사원이 맡는다. "
+                "식량은 하루 세끼 량을 타서 리용하고 남은 것은 아껴야 한다.",
+                "original_language": "ko",
+                "translation": "Cooking is the company cook's task. Rations are drawn for three meals a day; "
+                "what is left must be saved.",
+            }
+        ],
+    },
+    "battle_report": {
+        "artifact": {"title": "Typed report on the defence of a height", "artifact_type": "typed_document"},
+        "texts": [
+            {
+                "original_text": "적의 진지는 포병사격으로 파괴되였다. 분대장동지가 부상되여 후송되였다. "
+                "우리는 밤새 기여서 고지에 올랐다. 참호는 비여있었다. 새벽에 비가 내렸다. "
+                "아침에는 하늘이 개였다. 우리는 끝까지 싸울것이다. 우리는 이길수 있다. "
+                "목숨보다 귀중한것은 당이 준 총.",
+                "original_language": "ko",
+                "translation": "The enemy position was destroyed by artillery fire. The squad leader was "
+                "wounded and evacuated. We crawled all night and climbed the height. The trench was empty. "
+                "Rain fell at dawn. In the morning the sky cleared. We will fight to the end. We can win. "
+                "More precious than life is the rifle the Party gave.",
+            }
+        ],
+    },
+    "notebook": {
+        "artifact": {
+            "title": "Pocket notebook with a party card",
+            "artifact_type": "booklet",
+            "description": "이 수첩은 진지가 파괴된 뒤 참호에서 발견되었다. 주인은 부상되어 후송된 것으로 보인다. "
+            "노동당 당원증과 요리 메모, 여성 병사의 사진이 함께 보관되어 있었다. "
+            "사진 속의 이 여성은 누구인지 알 수 없다. 당원증 표지는 해어지고 희어졌다. "
+            "역사 연구에 이용할 수 있다.",
+        },
+    },
     # Never found by anonymous readers: restricted, draft, and words only in private fields.
     "restricted": {
         "artifact": {
@@ -227,6 +279,89 @@ CASES = [
     case("english", "motherland", {"new_year", "booklet", "diary", "comrades_card"}),
     case("english", "Kim Jong Un", {"new_year"}),
     case("english", "fate", {"booklet"}, top="booklet"),
+    # North and South Korean spelling. Initial ㄹ and ㄴ: Southern queries find Northern text …
+    case("initial ㄹ/ㄴ", "노동", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "조선노동당", {"party_letter"}),  # inside a compound
+    case("initial ㄹ/ㄴ", "노동자", {"party_letter"}),
+    case("initial ㄹ/ㄴ", "여성", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "내일", {"party_letter"}),
+    case("initial ㄹ/ㄴ", '"내일의 승리"', {"party_letter"}),
+    case("initial ㄹ/ㄴ", "역사", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "요리", {"kitchen_notes", "notebook"}),
+    case("initial ㄹ/ㄴ", "이용", {"kitchen_notes", "notebook"}),
+    case("initial ㄹ/ㄴ", "양", {"kitchen_notes"}),  # one syllable: 량을 in 세끼 량을
+    case("initial ㄹ/ㄴ", "nodong", {"party_letter", "notebook"}),  # romanized as the South spells it
+    # … and Northern queries find the Southern note.
+    case("initial ㄹ/ㄴ", "로동당", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "력사", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "리용", {"kitchen_notes", "notebook"}),
+    case("initial ㄹ/ㄴ", "녀성", {"party_letter", "notebook"}),
+    case("initial ㄹ/ㄴ", "료리", {"kitchen_notes", "notebook"}),
+    case("initial ㄹ/ㄴ", "래일", {"party_letter"}),
+    case("initial ㄹ/ㄴ", "량", {"kitchen_notes"}),
+    case("initial ㄹ/ㄴ", '"조선 로동당"', {"party_letter"}),
+    case("initial ㄹ/ㄴ", "로동자", {"party_letter"}),
+    case("initial ㄹ/ㄴ", "yeoksa", {"party_letter", "notebook"}),
+    # Only ㄹ and ㄴ fold, and only to ㄴ or ㅇ: other initials stay apart.
+    case("initial ㄹ/ㄴ", "도동", set()),
+    case("initial ㄹ/ㄴ", "애일", set()),
+    case("initial ㄹ/ㄴ", "기용", set()),
+    case("initial ㄹ/ㄴ", "나동", set()),
+    # 였/었 and 여/어 after ㅣ ㅐ ㅔ ㅚ ㅟ ㅢ: Southern queries find Northern text …
+    case("여/어", "파괴되었다", {"battle_report"}),
+    case("여/어", "후송되었다", {"battle_report"}),
+    case("여/어", "부상되어", {"battle_report", "notebook"}),
+    case("여/어", "개었다", {"battle_report"}),
+    case("여/어", "기어서", {"battle_report"}),
+    case("여/어", "비어있었다", {"battle_report"}),
+    case("여/어", '"부상되어 후송되었다"', {"battle_report"}),
+    case("여/어", '"하늘이 개었다"', {"battle_report"}),
+    case("여/어", "비어", {"battle_report"}),
+    case("여/어", "되어", {"battle_report", "notebook"}),
+    # … and Northern queries find Southern text.
+    case("여/어", "발견되였다", {"notebook"}),
+    case("여/어", "보관되여", {"notebook"}),
+    case("여/어", "부상되여", {"battle_report", "notebook"}),
+    case("여/어", "포위되였다", {"leaflet"}),
+    case("여/어", "되여", {"battle_report", "notebook"}),
+    case("여/어", '"부상되여 후송된"', {"notebook"}),
+    case("여/어", '"보관되여 있었다"', {"notebook"}),
+    case("여/어", '"참호에서 발견되였다"', {"notebook"}),
+    case("여/어", "해여지고", {"notebook"}),
+    case("여/어", "희여졌다", {"notebook"}),
+    # 내렸다 (came down) is not 내였다 (put out); a 여 after a space is not an ending (이 여성).
+    case("여/어", "내렸다", {"battle_report"}),
+    case("여/어", "내었다", set()),
+    case("여/어", "내였다", set()),
+    case("여/어", "어성", set()),
+    # Spacing: Southern spacing finds Northern text written together …
+    case("spacing", '"이길 수 있다"', {"battle_report"}),
+    case("spacing", "이길 수 있다", {"battle_report"}),
+    case("spacing", '"싸울 것이다"', {"battle_report"}),
+    case("spacing", '"비어 있었다"', {"battle_report"}),
+    case("spacing", '"귀중한 것은"', {"battle_report"}),
+    case("spacing", '"분대장 동지"', {"battle_report"}),
+    case("spacing", '"포위 되었다"', {"leaflet"}),
+    case("spacing", '"우리는 이길 수 있다"', {"battle_report"}),
+    case("spacing", '"조선 노동당 만세"', {"party_letter"}),
+    case("spacing", '"떨쳐 나섰다"', {"party_letter"}),
+    # … Northern spacing finds Southern text, and punctuation is no gap either.
+    case("spacing", '"이용할수 있다"', {"notebook"}),
+    case("spacing", "할수 있다", {"notebook"}),
+    case("spacing", '"알수 없다"', {"notebook"}),
+    case("spacing", '"보관되여있었다"', {"notebook"}),
+    case("spacing", '"후송된것으로"', {"notebook"}),
+    case("spacing", '"너희는포위되었다"', {"leaflet"}),
+    case("spacing", '"항복하라너희는"', {"leaflet"}),
+    case("spacing", '"파괴된뒤"', {"notebook"}),
+    case("spacing", '"사진속의"', {"notebook"}),
+    case("spacing", '"누구인지 알수 없다"', {"notebook"}),
+    # One syllable stays a word's first syllable, even the last word of a run (총 in 준 총.),
+    # and two values of a field (two phrases of the leaflet) are never read as one.
+    case("spacing", "수", {"battle_report", "notebook"}),
+    case("spacing", "총", {"battle_report"}),
+    case("spacing", '"이길 수 없다"', set()),
+    case("spacing", '"무의미하다 무기를"', set()),
     # Phrases in quotes.
     case("phrase", '"you\'re all surrounded"', {"phrase_list"}),
     case("phrase", '"resistance is futile"', {"phrase_list", "leaflet"}),

@@ -76,3 +76,6 @@ def test_the_corpus_covers_every_kind_of_query():
     assert len(CASES) >= 60
     assert {"korean", "russian", "cyrillic korean", "romanized korean", "latin russian", "english"} <= kinds
     assert {"phrase", "exclusion", "or", "serial", "private"} <= kinds
+    # North and South Korean spelling: at least ten cases for each rule, both ways.
+    for kind in ("initial ㄹ/ㄴ", "여/어", "spacing"):
+        assert sum(case.kind == kind for case in CASES) >= 10, kind
