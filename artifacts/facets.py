@@ -122,7 +122,9 @@ class Sample:
         if sampled <= paging.EXACT_UP_TO or first is None:
             return None
         if self._newest is None:
-            self._newest = self.model.objects.order_by("-pk").values_list("pk", flat=True).first() or last
+            # The newest record this viewer may see: drafts and restricted records beyond
+            # it would stretch the range and inflate every count.
+            self._newest = self.base.order_by("-pk").values_list("pk", flat=True).first() or last
         return (max(self._newest, last) - first + 1) / (last - first + 1)
 
 

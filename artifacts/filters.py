@@ -12,7 +12,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import F, OrderBy
+from django.db.models import F
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -279,8 +279,8 @@ def order_for(sort: str, query: str) -> tuple[str, tuple]:
     if sort not in SORTS or (sort == "relevance" and not query):
         sort = "relevance" if query else "accession"
     if sort == "relevance":
-        # An expression rather than an annotation, so any queryset can be ordered by it.
-        return sort, (OrderBy(search.rank_expression(query), descending=True), "accession_number")
+        # Expressions rather than annotations, so any queryset can be ordered by them.
+        return sort, tuple(search.rank_ordering(query))
     return sort, SORTS[sort][1]
 
 

@@ -31,7 +31,7 @@ from django.db.models import BooleanField, Expression, F
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from artifacts.search import backend_for
+from artifacts.search import backend_for, ranked_rows
 
 EXACT_UP_TO = 10_000
 PAGEABLE = 10_000  # at most EXACT_UP_TO: the results beyond an exact count are only estimated
@@ -100,6 +100,17 @@ def known_rows(base, results, total: Total):
     if not total.exact:
         return results
     return base.filter(IdIn(total.ids)).order_by(*results.query.order_by)
+
+
+def page_rows(base, results, total: Total, *, ranked_by: str = ""):
+    """What the paginator slices: for a relevance sort on a database whose index returns
+    matches in rank order, the results read in that order (search.ranked_rows); else
+    known_rows()."""
+    if ranked_by:
+        rows = ranked_rows(results, ranked_by)
+        if rows is not None:
+            return rows
+    return known_rows(base, results, total)
 
 
 class CappedPage(Page):

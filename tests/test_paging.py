@@ -90,3 +90,16 @@ def test_facets_of_large_results_are_counted_on_a_sample_and_marked(client, thir
     assert other.approximate and other.count_label.startswith("~")
     assert 25 <= other.count <= 35  # 11 sampled of 31, scaled by the id range they cover
     assert '<span class="count" title="about' in response.content.decode()
+
+
+def test_sampled_facets_scale_to_the_records_the_viewer_may_see(client, thirty, monkeypatch):
+    # Thirty newer drafts with the same words: invisible to the public, they must not
+    # stretch the id range a sample of the public matches is scaled to.
+    for n in range(30):
+        ArtifactFactory(title=f"Draft {n:02d}", description="A grenade pin.", status="draft")
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 10)
+    response = client.get(CATALOG, {"q": "grenade"})
+    types = next(f for f in response.context["facets"] if f.param == "type")
+    (other,) = [v for v in types.values if v.label == "Other"]
+    assert other.approximate
+    assert 25 <= other.count <= 35  # not about 60

@@ -5,12 +5,14 @@ per database that indexes and queries it with the same results.
 * romanize.py — Hangul romanization, Cyrillic transliteration, Latin spelling folding.
 * document.py — which fields are indexed at which weight (never personal data or notes).
 * query.py — the web-search syntax parsed into alternatives per term.
-* backends.py — PostgreSQL (tsvector, GIN, ts_rank) and SQLite (FTS5, bm25).
+* backends.py — PostgreSQL (tsvector, GIN or RUM, ts_rank) and SQLite (FTS5, bm25).
+* ranked.py — exact relevance pages read in a RUM index's order.
 * schema.py — the per-database DDL behind the index.
 * indexing.py — keeping documents current; highlight.py — marked titles and snippets.
 
 The entry points are `Artifact.objects.search(q)` / `search_artifacts(queryset, q)` to
-filter, `rank_expression(q)` / `rank(queryset, q)` to order by relevance, and `attach_highlights(artifacts, q)`.
+filter, `rank_ordering(q)` / `ranked_rows(results, q)` to order by relevance,
+`rank(queryset, q)` to annotate the rank, and `attach_highlights(artifacts, q)`.
 """
 
 from artifacts.search.analyzer import normalize
@@ -32,6 +34,22 @@ def rank_expression(query: str | SearchQuery, using: str = "default"):
     """An expression for the relevance of each row to `query` (higher is better), to
     order or annotate a queryset of artifacts with."""
     return backend_for(using).rank(query if isinstance(query, SearchQuery) else parse(query))
+
+
+def rank_ordering(query: str | SearchQuery, using: str = "default") -> list:
+    """ORDER BY for relevance, best first and ties in accession order: on the rank, or on a
+    RUM index's rank distance, which the index can answer in order (see backends)."""
+    return backend_for(using).ordering(query if isinstance(query, SearchQuery) else parse(query))
+
+
+def ranked_rows(results, query: str | SearchQuery):
+    """`results` in relevance order as a sliceable sequence read in the index's order,
+    or None where the database ranks by sorting (then order `results` by rank_ordering)."""
+    backend = backend_for(results.db)
+    if not backend.ranks_in_index:
+        return None
+    query = query if isinstance(query, SearchQuery) else parse(query)
+    return backend.ranked_rows(results, query) if query.has_positive else None
 
 
 def rank(queryset, query: str | SearchQuery):
@@ -60,5 +78,7 @@ __all__ = [
     "parse",
     "rank",
     "rank_expression",
+    "rank_ordering",
+    "ranked_rows",
     "search_artifacts",
 ]

@@ -16,26 +16,43 @@ bench/RESULTS.md). Ranking is added only to the page query: PostgreSQL's ts_rank
 weights over the joined document, SQLite's bm25 with column weights in a correlated
 subquery. The two formulas differ; the weights are chosen so that both put a title match
 above a body match above a description or note match.
+
+Where the search index is a RUM index (PostgreSQL with the rum extension; see
+schema.py), RumBackend filters on the joined document itself and orders by RUM's rank
+distance (`<=>`), which the index answers already sorted, without reading each match's
+document; ranked.py turns that order into exact pages.
+
+The two PostgreSQL paths rank as alike as the extension allows. For one word, a phrase
+or words joined by OR, RUM's distance is a constant times the reciprocal of ts_rank with
+RUM's fixed weights {0.1, 0.2, 0.4, 1.0} and no length normalisation, so the GIN path
+ranks with exactly those and both give the same order (tests/test_search_ranked.py).
+For several words that must all occur, RUM scores their proximity in its own way, which
+ts_rank does not reproduce: there the order can differ between the paths, each exact for
+its own score. (The weights and normalisation changed for this: notes weighed 0.05 and
+ranks were divided by the document's log length.)
 """
 
 import json
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, FloatField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Cast
 
 from artifacts.search.query import SearchQuery, Seq, Term
-from artifacts.search.schema import DOCUMENT_TABLE, FTS_TABLE
+from artifacts.search.schema import DOCUMENT_TABLE, FTS_TABLE, INDEX_NAME
 
-# Relative importance of a match in the title (A), body (B), description (C) and notes (D).
-WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.05}
+# Relative importance of a match in the title (A), body (B), description (C) and notes (D):
+# RUM's built-in weights, which its index ranks with and which cannot be changed.
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 
 
 class SearchBackend:
     vendor = ""
+    index = ""  # the kind of full-text index this backend queries
     match_sql = ""  # selects the ids of artifacts matching %s
     rank_sql = ""  # the rank of artifact {pk} for %s; higher is better
+    ranks_in_index = False  # True: pages come from ranked_rows(), in the index's order
 
     # Building the expression -------------------------------------------------------------
 
@@ -87,6 +104,13 @@ class SearchBackend:
             return Cast(Value(0.0), FloatField())
         return OnKey(self.rank_sql, self.positive(query), FloatField())
 
+    def ordering(self, query: SearchQuery) -> list:
+        """ORDER BY for relevance: best first, ties in accession order."""
+        return [OrderBy(self.rank(query), descending=True), "accession_number"]
+
+    def ranked_rows(self, results, query: SearchQuery):
+        raise NotImplementedError
+
     def estimate_count(self, queryset, known_at_least: int) -> int:
         """A cheap estimate of queryset.count() for results known to exceed `known_at_least`."""
         raise NotImplementedError
@@ -97,8 +121,10 @@ class PostgresBackend(SearchBackend):
     the matches and ts_rank reads the same rows, in one pass over them."""
 
     vendor = "postgresql"
+    index = "gin"
     match_sql = f"SELECT artifact_id FROM {DOCUMENT_TABLE} WHERE vector @@ %s::tsquery"  # noqa: S608
-    rank_template = "COALESCE(ts_rank('{{{D},{C},{B},{A}}}', {{vector}}, %s::tsquery, 1), 0)".format(**WEIGHTS)
+    # Normalisation 0 (none), as RUM's distance: see the module's docstring.
+    rank_template = "COALESCE(ts_rank('{{{D},{C},{B},{A}}}', {{vector}}, %s::tsquery, 0), 0)".format(**WEIGHTS)
 
     match_any_sql = f"{{pk}} = ANY(ARRAY({match_sql}))"
 
@@ -110,7 +136,14 @@ class PostgresBackend(SearchBackend):
     def rank(self, query):
         if not query.has_positive:
             return super().rank(query)
-        return OnDocument(self.rank_template, self.positive(query), FloatField())
+        return OnDocument(self.rank_template, self.rank_expression(query), FloatField())
+
+    def rank_expression(self, query) -> str:
+        """The tsquery ranked against: the search's, with phrases read as AND. The filter
+        already requires the words of a phrase in a row; ranking them as a phrase would
+        make a RUM index's order disagree with the distance it reports (it ranks a phrase
+        as AND inside the index), so both PostgreSQL paths rank this form."""
+        return self.expression(query).replace(" <-> ", " & ")
 
     def seq(self, seq: Seq) -> str:
         quoted = [f"'{token}'" for token in seq.tokens]
@@ -140,8 +173,48 @@ class PostgresBackend(SearchBackend):
         return max(int(plan[0]["Plan"]["Plan Rows"]), known_at_least)
 
 
+class RumBackend(PostgresBackend):
+    """PostgreSQL with a RUM index: the search is a condition on the joined document (so
+    the index can both find the matches and hand them over ordered by rank distance), and
+    relevance pages are read in that order (ranked.py)."""
+
+    index = "rum"
+    ranks_in_index = True
+    distance_template = "({vector} <=> %s::tsquery)"
+
+    def filter(self, queryset, query):
+        if query.has_positive:
+            # A condition on the joined document, so that one index scan finds the
+            # matches and orders them by distance.
+            return queryset.filter(OnDocument("{vector} @@ %s::tsquery", self.expression(query), BooleanField()))
+        return super().filter(queryset, query)
+
+    def distance(self, query) -> Expression:
+        """RUM's rank distance, 1 / its score: lower is better."""
+        return OnDocument(self.distance_template, self.rank_expression(query), FloatField())
+
+    def ordering(self, query):
+        if not query.has_positive:
+            return super().ordering(query)
+        return [OrderBy(self.distance(query)), "accession_number"]
+
+    def ranked_rows(self, results, query):
+        from artifacts.search.ranked import RankedRows
+
+        return RankedRows(results, self.distance(query))
+
+    def estimate_count(self, queryset, known_at_least):
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return max(int(plan[0]["Plan"]["Plan Rows"]), known_at_least)
+
+
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
+    index = "fts5"
     match_sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
     rank_sql = (
         f"COALESCE((SELECT -bm25({FTS_TABLE}, %(A)s, %(B)s, %(C)s, %(D)s) FROM {FTS_TABLE} "  # noqa: S608
@@ -224,12 +297,42 @@ class OnDocument(Expression):
         return self.template.replace("{vector}", vector), [self.expression]
 
 
-BACKENDS = {backend.vendor: backend for backend in (PostgresBackend(), SQLiteBackend())}
+BACKENDS = {(backend.vendor, backend.index): backend for backend in (PostgresBackend(), RumBackend(), SQLiteBackend())}
+INDEX_METHOD_SQL = (
+    "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = %s AND c.relkind = 'i'"
+)
+
+
+def index_method(using: str = "default") -> str:
+    """The kind of index the database's search documents have: "fts5" on SQLite; on
+    PostgreSQL "rum" or "gin" as found in its catalog (or "" if there is none). Asked once
+    per database connection: a new connection (after a restart, or CONN_MAX_AGE) asks
+    again, so an index rebuilt as RUM is used without restarting the archive."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return "fts5"
+    connection.ensure_connection()
+    cached = getattr(connection, "_archive_search_index", None)
+    if cached is not None and cached[0] is connection.connection:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(INDEX_METHOD_SQL, [INDEX_NAME])
+        row = cursor.fetchone()
+    method = row[0] if row else ""
+    connection._archive_search_index = (connection.connection, method)
+    return method
+
+
+def forget_index_method(using: str = "default") -> None:
+    """After the index was rebuilt on this connection (rebuild_search_index, tests)."""
+    connections[using].__dict__.pop("_archive_search_index", None)
 
 
 def backend_for(using: str = "default") -> SearchBackend:
     vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return BACKENDS[(vendor, "rum" if index_method(using) == "rum" else "gin")]
     try:
-        return BACKENDS[vendor]
+        return BACKENDS[(vendor, "fts5")]
     except KeyError:
         raise NotImplementedError(f"Search has no backend for the {vendor} database.") from None

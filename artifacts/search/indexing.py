@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 
 from artifacts.search.document import build_document
-from artifacts.search.schema import bulk_load_statements
+from artifacts.search.schema import bulk_load_statements, postgresql_index_method
 
 # What build_document reads, fetched in a fixed number of queries per batch.
 ARTIFACT_PREFETCH = (
@@ -138,7 +138,8 @@ def bulk_loading(*, using: str = "default"):
     whether the block succeeds or not. Searches during the block are slow or incomplete,
     so this is for loading, not for a live archive's everyday writes."""
     connection = connections[using]
-    before, after = bulk_load_statements(connection.vendor)
+    method = postgresql_index_method(connection) if connection.vendor == "postgresql" else "gin"
+    before, after = bulk_load_statements(connection.vendor, method)
     with connection.cursor() as cursor:
         for statement in before:
             cursor.execute(statement)

@@ -27,7 +27,7 @@ from artifacts.choices import ArtifactType
 from artifacts.facets import active_filters, build_facets, describe
 from artifacts.filters import SORT_CHOICES, SORTS, catalog_filter, order_for, text_search_query
 from artifacts.models import Artifact, Photo
-from artifacts.paging import CappedPaginator, count_results, known_rows
+from artifacts.paging import CappedPaginator, count_results, page_rows
 from artifacts.search import attach_highlights
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ def catalog_page(
         notices.append(exports.notice_for(download))
 
     total = count_results(filterset.qs)
-    paginator = CappedPaginator(known_rows(filterset.queryset, results, total), per_page, total)
+    rows = page_rows(filterset.queryset, results, total, ranked_by=query if sort == "relevance" else "")
+    paginator = CappedPaginator(rows, per_page, total)
     page = _page(paginator, request.GET.get("page"), notices)
     artifacts = list(page.object_list)
     attach_thumbnails(artifacts, request)
