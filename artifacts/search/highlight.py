@@ -1,7 +1,9 @@
 """Highlighted titles and snippets for search results, computed in Python from the same
 analyzer the index uses, so they are identical on every database and mark exactly what
 matched: a stem (“surrounded” for “surround”), a bigram inside a Hangul word (포위 in
-포위되었다), a Cyrillic word found by its Latin spelling, a serial found by its last digits.
+포위되었다), a Northern spelling found by a Southern one (로동 for 노동), a phrase across the
+spaces of a Korean run, a Cyrillic word found by its Latin spelling, a serial found by its
+last digits.
 
 Text is escaped first and only then wrapped in <mark>; nothing from a record is ever
 trusted as HTML.
