@@ -21,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate demo serve test lint collectstatic messages clean
+.PHONY: help run migrate demo serve test test-replicas lint collectstatic messages clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +71,12 @@ endif
 ifeq ($(wildcard $(CHROMIUM)),)
 	@echo "NOTE: browser tests were NOT run: $(CHROMIUM) is missing (sudo apt-get install chromium)."
 endif
+
+# Once, not in each database pass: they start PostgreSQL clusters of their own (a primary
+# and hot standbys, on free ports under a temporary directory), so they need PostgreSQL's
+# server programs (initdb, pg_ctl, pg_basebackup) but no DATABASE_URL.
+test-replicas: $(INSTALLED) ## The read-replica tests, on a throwaway PostgreSQL primary and standby
+	ARCHIVE_REPLICA_TESTS=1 $(PY) -m pytest tests/test_replicas.py $(PYTEST_ARGS)
 
 messages: $(INSTALLED) ## Update the Ukrainian and Korean catalogs from the code, then compile them (needs GNU gettext)
 	$(PY) manage.py makemessages $(MESSAGES_OPTIONS)
