@@ -13,7 +13,7 @@ to the end of the group of equal distances the page ends in; those rows are sort
 (distance, accession number) by the database, which is exactly the full order on them, since every
 row that could come before them has a smaller distance and was read. Then the page's
 records are loaded by primary key. Reading stops once past the tie: a LIMIT the index
-scan stops at, enlarged (×4) only when a tie group runs past it.
+scan stops at, doubled only when a tie group runs past it.
 """
 
 from django.db import connections
@@ -37,7 +37,9 @@ class RankedRows:
         if stop <= start:
             return []
         ordered = self.results.annotate(_distance=self.distance).order_by("_distance")
-        limit = max(stop * 2, stop + FIRST_EXTRA)
+        # Each row read costs a lookup of its record: read a little past the page first,
+        # and more only when a tie group runs on.
+        limit = stop + max(FIRST_EXTRA, stop // 8)
         while True:
             found = list(ordered.values_list("_distance", self.tie_break, "pk")[:limit])
             if any(later[0] < earlier[0] for earlier, later in zip(found, found[1:], strict=False)):
@@ -54,7 +56,7 @@ class RankedRows:
                 # read can sort before the page's last row.
                 rows = [row for row in found if row[0] <= boundary]
                 break
-            limit *= 4
+            limit *= 2
         return self._sorted(rows, start, stop)
 
     def _fully_sorted(self, start: int, stop: int) -> list[int]:
