@@ -88,9 +88,9 @@ def scale_table(results: dict) -> str:
     lines = [
         f"### {results['label']}: {results['artifacts']:,} artifacts, {visible:,} public",
         "",
-        "| Case | Hits | Share | Queries | DB floor ms | p50 ms | p95 ms | p50 ÷ floor "
+        "| Case | Hits | Share | Queries | DB floor ms | p50 ms | p95 ms | cold p50 ms | p50 ÷ floor "
         "| Datasette hits | Datasette p50 ms | p95 ms | p50 ÷ Datasette |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for case in results["cases"]:
         archive, peer = case["archive"], case.get("datasette")
@@ -105,6 +105,7 @@ def scale_table(results: dict) -> str:
             _ms(case["floor_ms"]),
             _ms(archive["p50"]),
             _ms(archive["p95"]),
+            _ms(case["archive_cold"]["p50"]) if "archive_cold" in case else "–",
             _ratio(archive["p50"] / case["floor_ms"]),
             f"{peer['hits']:,}" if peer else "–",
             _ms(peer["p50"]) if peer else "–",
@@ -126,6 +127,30 @@ def summary(results: dict) -> dict:
         "queries": sorted({c["queries"] for c in results["cases"]}),
         "timed_out_facets": sorted({f for c in searches for f in c["datasette"]["facets_timed_out"]}),
     }
+
+
+def verdicts(results: dict) -> list[str]:
+    """The issue's per-scale targets, each stated as met or missed with its figure."""
+    figures = summary(results)
+    searches = [c for c in results["cases"] if c["group"] in ("search", "hangul") and c.get("datasette")]
+    worst = max(searches, key=lambda c: c["archive"]["p50"] / c["datasette"]["p50"])
+    slowest = max(results["cases"], key=lambda c: c["archive"]["p50"])
+    floor_worst = max(results["cases"], key=lambda c: c["archive"]["p50"] / c["floor_ms"])
+
+    def said(met: bool) -> str:
+        return "**met**" if met else "**missed**"
+
+    ratio, worst_ratio = figures["search_vs_datasette"], worst["archive"]["p50"] / worst["datasette"]["p50"]
+    floor_ratio = floor_worst["archive"]["p50"] / floor_worst["floor_ms"]
+    return [
+        f"- Median per-case p50 ≤ 0.5× Datasette: {said(ratio <= 0.5)} ({_ratio(ratio)}).",
+        f"- No search case above 1× Datasette: {said(worst_ratio <= 1)} (worst {_ratio(worst_ratio)}, "
+        f"{worst['name']}).",
+        f"- Every page under 1 s p50: {said(slowest['archive']['p50'] < 1000)} "
+        f"(slowest {_ms(slowest['archive']['p50'])} ms, {slowest['name']}).",
+        f"- Page ≤ 1.5× its database floor: {said(floor_ratio <= 1.5)} (worst {_ratio(floor_ratio)}, "
+        f"{floor_worst['name']}).",
+    ]
 
 
 def growth_table(small: dict, large: dict) -> str:
@@ -158,6 +183,7 @@ def report(all_results: list[dict]) -> str:
             f"Queries per page: {', '.join(map(str, figures['queries']))}. "
             f"Facets Datasette dropped: {', '.join(figures['timed_out_facets']) or 'none'}."
         )
+        parts.append("\n".join(verdicts(results)))
     if len(all_results) == 2:
         parts.append(growth_table(*all_results))
     return "\n\n".join(parts)

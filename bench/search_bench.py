@@ -5,7 +5,10 @@ For every case (the unfiltered catalog; a search with its facets for terms of ab
 and English; Hangul terms of one, two, three and more syllables; page 1 and a deep page;
 the record page) it measures:
 
-- latency over HTTP against gunicorn (2 workers, debug off, as in production): p50, p95;
+- latency over HTTP against gunicorn (2 workers, debug off, as in production): p50, p95,
+  with the archive's and Datasette's requests alternating one by one (A B A B), so that
+  load from elsewhere on a shared machine weighs on both alike;
+- cold: the first request after a write (a record saved again), as well as warm;
 - the queries the page ran, captured in-process with the same settings and database;
 - the database floor: EXPLAIN (ANALYZE) of exactly those queries, planning plus
   execution, summed per page (median of several runs);
@@ -41,7 +44,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_cases import DATASETTE_FACETS, TERMS, Case, cases, report  # noqa: E402
 
-GUNICORN_PORT, DATASETTE_PORT = 8765, 8766
 ENVIRONMENT = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-key-not-for-any-deployment-0123456789",
@@ -137,18 +139,48 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
     return response.status, body
 
 
-def latencies(port: int, path: str, runs: int, warmup: int) -> dict:
+def timed(port: int, path: str) -> float:
+    started = time.perf_counter()
+    status, _body = fetch(port, path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}")
+    return elapsed
+
+
+def summarise(times: list[float]) -> dict:
+    times = sorted(times)
+    return {"p50": statistics.median(times), "p95": percentile(times, 95), "runs": len(times)}
+
+
+def alternating(sides: list[tuple[int, str]], runs: int, warmup: int) -> list[dict]:
+    """Latencies of each (port, path), requested one by one in turn (A B A B …), so that
+    whatever else loads the machine weighs on every side alike."""
     for _ in range(warmup):
-        fetch(port, path)
+        for port, path in sides:
+            fetch(port, path)
+    times = [[] for _ in sides]
+    for _ in range(runs):
+        for position, (port, path) in enumerate(sides):
+            times[position].append(timed(port, path))
+    return [summarise(side) for side in times]
+
+
+def touch(artifact_id: int) -> None:
+    """A write as a curator's save makes it: the record saved again (its search document
+    re-indexed, its revision recorded), so the next request is the first after a write."""
+    from artifacts.models import Artifact
+
+    Artifact.objects.get(pk=artifact_id).save()
+
+
+def cold(port: int, path: str, runs: int, artifact_id: int) -> dict:
+    """The first request after a write, `runs` times."""
     times = []
     for _ in range(runs):
-        started = time.perf_counter()
-        status, _body = fetch(port, path)
-        times.append((time.perf_counter() - started) * 1000)
-        if status != 200:
-            raise SystemExit(f"{path} answered {status}")
-    times.sort()
-    return {"p50": statistics.median(times), "p95": percentile(times, 95), "runs": runs}
+        touch(artifact_id)
+        times.append(timed(port, path))
+    return summarise(times)
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -170,26 +202,26 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen):
     raise SystemExit(f"server on port {port} did not start")
 
 
-def start_gunicorn() -> subprocess.Popen:
+def start_gunicorn(port: int) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "artifacts.wsgi",
-        f"--bind=127.0.0.1:{GUNICORN_PORT}",
+        f"--bind=127.0.0.1:{port}",
         "--workers=2",
         "--timeout=300",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
-    wait_until_up(GUNICORN_PORT, "/robots.txt", process)
+    wait_until_up(port, "/robots.txt", process)
     return process
 
 
-def start_datasette(database: Path) -> subprocess.Popen:
+def start_datasette(database: Path, port: int) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "datasette"),
         "serve",
         "-i",
         str(database),
-        f"--port={DATASETTE_PORT}",
+        f"--port={port}",
         # Raised from 200 ms and 1 s: by default Datasette drops facets that take longer.
         *("--setting", "facet_time_limit_ms", "600000"),
         *("--setting", "sql_time_limit_ms", "600000"),
@@ -197,7 +229,7 @@ def start_datasette(database: Path) -> subprocess.Popen:
         *("--setting", "suggest_facets", "off"),
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    wait_until_up(DATASETTE_PORT, "/-/versions.json", process)
+    wait_until_up(port, "/-/versions.json", process)
     return process
 
 
@@ -209,8 +241,8 @@ def datasette_path(database: Path, case: Case, *, json_format=False) -> str:
     return table + "?" + urllib.parse.urlencode(params)
 
 
-def datasette_hits(database: Path, case: Case) -> dict:
-    _status, body = fetch(DATASETTE_PORT, datasette_path(database, case, json_format=True))
+def datasette_hits(database: Path, case: Case, port: int) -> dict:
+    _status, body = fetch(port, datasette_path(database, case, json_format=True))
     data = json.loads(body)
     return {"hits": data["filtered_table_rows_count"], "facets_timed_out": data.get("facets_timed_out", [])}
 
@@ -218,11 +250,12 @@ def datasette_hits(database: Path, case: Case) -> dict:
 # The run --------------------------------------------------------------------------------
 
 
-def run(label: str, datasette: Path | None, runs: int, warmup: int, floor_runs: int) -> dict:
+def run(label: str, datasette: Path | None, options) -> dict:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
     from artifacts.models import Artifact
+    from artifacts.search.backends import index_method
 
     selected = cases()
     results = {
@@ -231,34 +264,40 @@ def run(label: str, datasette: Path | None, runs: int, warmup: int, floor_runs: 
         "visible": Artifact.objects.visible_to(AnonymousUser()).count(),
         "vendor": connection.vendor,
         "postgres": connection.cursor().connection.info.server_version,
+        "search_index": index_method(),
+        "method": "alternating A B A B; cold = first request after a write",
         "cases": [],
     }
     for case in selected:
         profiled = profile(case.path)
         entry = {**case.as_dict(), **{k: v for k, v in profiled.items() if k != "sql"}}
-        entry["floor_ms"] = floor_ms(profiled["sql"], floor_runs)
+        entry["floor_ms"] = floor_ms(profiled["sql"], options.floor_runs)
         results["cases"].append(entry)
         print(f"profiled {case.name}: {entry['queries']} queries, floor {entry['floor_ms']:.1f} ms", flush=True)
-    server = start_gunicorn()
+    # A public record the cold runs save again (the record page's, in the middle).
+    written = Artifact.objects.get(accession_number=selected[-1].path.strip("/").split("/")[-1]).pk
+    servers = [start_gunicorn(options.port)]
     try:
+        if datasette:
+            servers.append(start_datasette(datasette, options.datasette_port))
         for entry, case in zip(results["cases"], selected, strict=True):
-            entry["archive"] = latencies(GUNICORN_PORT, case.path, runs, warmup)
-            print(f"archive {case.name}: p50 {entry['archive']['p50']:.1f} ms", flush=True)
+            sides = [(options.port, case.path)]
+            if datasette and case.peer:
+                sides.append((options.datasette_port, datasette_path(datasette, case)))
+                entry["datasette"] = datasette_hits(datasette, case, options.datasette_port)
+            measured = alternating(sides, options.runs, options.warmup)
+            entry["archive"] = measured[0]
+            if len(measured) > 1:
+                entry["datasette"].update(measured[1])
+            entry["archive_cold"] = cold(options.port, case.path, options.cold_runs, written)
+            peer = f", Datasette {measured[1]['p50']:.1f} ms" if len(measured) > 1 else ""
+            print(
+                f"{case.name}: archive p50 {entry['archive']['p50']:.1f} ms "
+                f"(cold {entry['archive_cold']['p50']:.1f} ms){peer}",
+                flush=True,
+            )
     finally:
-        server.terminate()
-        server.wait()
-    if datasette:
-        server = start_datasette(datasette)
-        try:
-            for entry, case in zip(results["cases"], selected, strict=True):
-                if not case.peer:
-                    continue
-                entry["datasette"] = {
-                    **datasette_hits(datasette, case),
-                    **latencies(DATASETTE_PORT, datasette_path(datasette, case), runs, warmup),
-                }
-                print(f"datasette {case.name}: p50 {entry['datasette']['p50']:.1f} ms", flush=True)
-        finally:
+        for server in servers:
             server.terminate()
             server.wait()
     return results
@@ -296,6 +335,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="Timed requests per case (default 20).")
     parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first (default 2).")
     parser.add_argument("--floor-runs", type=int, default=5, help="EXPLAIN ANALYZE runs per page (default 5).")
+    parser.add_argument("--cold-runs", type=int, default=3, help="First requests after a write per case (default 3).")
+    parser.add_argument("--port", type=int, default=8765, help="Port for the archive's gunicorn (default 8765).")
+    parser.add_argument("--datasette-port", type=int, default=8766, help="Port for Datasette (default 8766).")
     parser.add_argument("--pick-terms", action="store_true", help="List candidate terms and stop.")
     parser.add_argument("--report", nargs="+", type=Path, help="Print RESULTS.md tables from these files.")
     args = parser.parse_args()
@@ -312,7 +354,7 @@ def main():
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ.copy()
     )
-    results = run(args.label, args.datasette, args.runs, args.warmup, args.floor_runs)
+    results = run(args.label, args.datasette, args)
     results["terms"] = {f"{language} {share}": word for (language, share), word in TERMS.items()}
     target = OUT / f"search-{args.label}.json"
     target.write_text(json.dumps(results, ensure_ascii=False, indent=1))
