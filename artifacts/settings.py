@@ -170,14 +170,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Read replicas (README, "Read replicas"): PostgreSQL hot standbys of the primary, which
 # serve the reads of anonymous visitors and researchers; see artifacts/replicas/.
-DATABASES.update(
-    replica_databases(
-        DATABASES["default"],
-        env_list("DATABASE_REPLICA_URLS"),
-        connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
-    )
+_replicas = replica_databases(
+    DATABASES["default"],
+    env_list("DATABASE_REPLICA_URLS"),
+    connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
 )
-DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASES.update(_replicas)
+DATABASE_REPLICAS = list(_replicas)
 DATABASE_ROUTERS = ["artifacts.replicas.router.ReplicaRouter"]
 # After a write, the same browser reads from the primary for this long.
 DATABASE_REPLICA_STICKY_SECONDS = env_float("DATABASE_REPLICA_STICKY_SECONDS", 10)
