@@ -33,6 +33,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search_bench import start_gunicorn  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 MODES = {
     "new connection per request (DJANGO_CONN_MAX_AGE=0)": {"DJANGO_CONN_MAX_AGE": "0"},
@@ -84,27 +88,6 @@ def mixes(database_url: str) -> dict[str, list[str]]:
         ],
         "json": [f"/artifacts/{a}/{name}" for a in accessions for name in ("citation.json", "custody.json")],
     }
-
-
-def start(port: int, env: dict) -> subprocess.Popen:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "artifacts.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        "--workers=2",
-        "--no-control-socket",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    for _ in range(120):
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            fetch(port, "/robots.txt")
-            return process
-        except OSError:
-            time.sleep(0.25)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def run_round(port: int, targets: list[str], requests: int, concurrency: int) -> tuple[float, list[float]]:
@@ -169,7 +152,7 @@ def main():
     for round_number in range(args.rounds):
         loads.append(round(os.getloadavg()[0], 1))
         for mode, settings in MODES.items():
-            process = start(args.port, {**base, **settings})
+            process = start_gunicorn(args.port, {**base, **settings}, quiet=True)
             try:
                 for mix, paths in targets.items():
                     run_round(args.port, paths, 50, args.concurrency)  # warm-up, untimed

@@ -202,15 +202,19 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen):
     raise SystemExit(f"server on port {port} did not start")
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def start_gunicorn(port: int, env: dict | None = None, *, quiet: bool = False) -> subprocess.Popen:
+    """The archive under gunicorn as in production (2 sync workers), on `env` (this
+    process's environment by default), answering when this returns."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "artifacts.wsgi",
         f"--bind=127.0.0.1:{port}",
         "--workers=2",
         "--timeout=300",
+        "--no-control-socket",  # two at once would share one socket path
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    stderr = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(command, cwd=ROOT, env=env or os.environ.copy(), stderr=stderr)
     wait_until_up(port, "/robots.txt", process)
     return process
 

@@ -215,6 +215,27 @@ def _demo_database(workdir: Path, extra_env: dict | None):
 
 
 @contextmanager
+def runserver(env: dict, log: Path, ready_path: str = "/"):
+    """`manage.py runserver` on a free port with `env`, its output in `log`; yields its
+    base URL once `ready_path` answers, and stops it afterwards."""
+    port = _free_port()
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_answering(base_url + ready_path, process, log)
+            yield base_url
+        finally:
+            _stop(process)
+
+
+@contextmanager
 def archive_instance(extra_env: dict | None = None):
     """Yield an ArchiveInstance loaded with the demo data. `extra_env` adds settings, e.g.
     ARCHIVE_SIGNING_KEY_FILE or ARCHIVE_LOG_ORIGIN, for the server and its commands."""
@@ -222,22 +243,8 @@ def archive_instance(extra_env: dict | None = None):
     try:
         with _demo_database(workdir, extra_env) as database_url:
             env = _archive_env(database_url, workdir, extra_env)
-            port = _free_port()
-            log = workdir / "server.log"
-            with log.open("w") as log_file:
-                process = subprocess.Popen(
-                    [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                )
-                try:
-                    base_url = f"http://127.0.0.1:{port}"
-                    _wait_until_answering(base_url + "/", process, log)
-                    yield ArchiveInstance(url=base_url, env=env, workdir=workdir)
-                finally:
-                    _stop(process)
+            with runserver(env, workdir / "server.log") as base_url:
+                yield ArchiveInstance(url=base_url, env=env, workdir=workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

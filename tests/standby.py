@@ -18,7 +18,6 @@ import pwd
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -26,13 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.browser_server import (
-    ROOT,
     ArchiveInstance,
     _archive_env,
     _free_port,
     _manage,
-    _stop,
-    _wait_until_answering,
+    runserver,
 )
 
 # Fast and disposable: nothing here must survive a crash. Every statement is logged with
@@ -240,19 +237,6 @@ def archive_server(database_url: str, workdir: Path, extra_env: dict | None = No
     """The archive served by runserver on a free port, on `database_url` (already migrated),
     with `extra_env` (DATABASE_REPLICA_URLS, …); yields a Server."""
     env = _archive_env(database_url, workdir, extra_env)
-    port = _free_port()
-    log = workdir / f"server-{port}.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_until_answering(base_url + "/robots.txt", process, log)
-            yield Server(url=base_url, env=env, workdir=workdir, log_path=log)
-        finally:
-            _stop(process)
+    log = Path(tempfile.mkstemp(prefix="server-", suffix=".log", dir=workdir)[1])
+    with runserver(env, log, "/robots.txt") as base_url:
+        yield Server(url=base_url, env=env, workdir=workdir, log_path=log)
