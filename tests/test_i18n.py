@@ -140,3 +140,11 @@ def test_a_citation_names_the_records_plain_address_on_a_page_in_any_language(cl
         cite = page[page.index('id="cite"') :]
         assert f"http://testserver{path}" in cite and f"http://testserver/uk{path}" not in cite, prefix
         assert f'"@id": "http://testserver{path}"' in page, prefix
+
+
+@pytest.mark.parametrize("prefix", ["", "/uk", "/ko"])
+def test_the_search_helps_korean_examples_say_they_are_korean(client, prefix):
+    """The examples of North and South Korean spelling are Korean in every interface
+    language, so a screen reader reads them with a Korean voice (WCAG 3.1.2)."""
+    page = client.get(prefix + "/artifacts/").content.decode()
+    assert '<span lang="ko">로동/노동, 되였다/되었다, 할수 있다/할 수 있다</span>' in page
