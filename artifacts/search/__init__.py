@@ -3,6 +3,7 @@ per database that indexes and queries it with the same results.
 
 * analyzer.py — normalisation, stemming, Korean bigrams, cross-script aliases, serials.
 * romanize.py — Hangul romanization, Cyrillic transliteration, Latin spelling folding.
+* korean.py — North and South Korean spelling and spacing read alike.
 * document.py — which fields are indexed at which weight (never personal data or notes).
 * query.py — the web-search syntax parsed into alternatives per term.
 * backends.py — PostgreSQL (tsvector, GIN or RUM, ts_rank) and SQLite (FTS5, bm25).
