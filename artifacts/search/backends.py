@@ -163,7 +163,8 @@ class PostgresBackend(SearchBackend):
     def estimate_count(self, queryset, known_at_least):
         # The planner's estimate, from ANALYZE statistics (for tsvector columns these
         # include the most common lexemes): costs a plan, not a scan. It is asked about
-        # the IN (subquery) form of the search, since it cannot see into an ARRAY's size.
+        # the IN (subquery) form of the search, since it cannot see into an ARRAY's size
+        # (RumBackend's join on the document has no ARRAY and is asked as it is).
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
         sql = sql.replace(f"= ANY(ARRAY({self.match_sql}))", f"IN ({self.match_sql})")
         with connections[queryset.db].cursor() as cursor:
@@ -202,14 +203,6 @@ class RumBackend(PostgresBackend):
         from artifacts.search.ranked import RankedRows
 
         return RankedRows(results, self.distance(query))
-
-    def estimate_count(self, queryset, known_at_least):
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(int(plan[0]["Plan"]["Plan Rows"]), known_at_least)
 
 
 class SQLiteBackend(SearchBackend):

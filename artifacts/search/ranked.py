@@ -10,8 +10,8 @@ with, say, one match in its body the same score.
 
 So a page is found in two steps. The index's order is read up to the page's end and on
 to the end of the group of equal distances the page ends in; those rows are sorted by
-(distance, accession number) by the database, which is exactly the full order on them, since every
-row that could come before them has a smaller distance and was read. Then the page's
+(distance, accession number) by the database, which is exactly the full order on them,
+since every row that could come before them has a smaller distance and was read. Then the page's
 records are loaded by primary key. Reading stops once past the tie: a LIMIT the index
 scan stops at, doubled only when a tie group runs past it.
 """
@@ -25,7 +25,7 @@ FIRST_EXTRA = 200  # rows read past the page's end, to see its tie group end
 
 class RankedRows:
     """The rows of `results` (a search, filtered as the viewer may see it) in relevance
-    order, for a Paginator: supports len() of a slice and slicing, nothing else."""
+    order, for a Paginator: it can be sliced (page by page), nothing else."""
 
     def __init__(self, results, distance, tie_break: str = "accession_number"):
         self.results = results.order_by()

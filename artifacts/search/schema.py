@@ -41,7 +41,6 @@ POSTGRESQL_INDEXES = {
     "gin": f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON {DOCUMENT_TABLE} USING gin (vector)",
     "rum": f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON {DOCUMENT_TABLE} USING rum (vector rum_tsvector_ops)",
 }
-POSTGRESQL_INDEX = POSTGRESQL_INDEXES["gin"]
 
 
 def postgresql_index_method(connection) -> str:
