@@ -10,6 +10,7 @@ GROUP BY query of its own. Either way at most paging.EXACT_UP_TO + 1 records are
 whatever the size of the archive (see Sample).
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,10 +18,11 @@ from django.db.models import Count, Max, Min, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from artifacts import paging
+from artifacts.caching import remember
 from artifacts.choices import ArtifactType, VerificationStatus
 from artifacts.filters import PHOTO_CHOICES, authority_number
 
@@ -70,7 +72,16 @@ FACETS = [
 def authority_labels(model_name: str, values) -> dict[str, str]:
     """{value: label}: an authority's number → its name in the reader's language (a merged
     one's survivor's); any other value (wording, from links made before authorities) as
-    it is. One query for all of them."""
+    it is. Two queries for all of them, cached until the data changes."""
+    values = [str(value) for value in values]
+    if not values:
+        return {}
+    wanted = hashlib.sha256("\x1f".join(sorted(set(values))).encode()).hexdigest()[:32]
+    key = f"labels:{model_name}:{get_language()}:{wanted}"
+    return remember(key, lambda: _authority_labels(model_name, values))
+
+
+def _authority_labels(model_name: str, values: list[str]) -> dict[str, str]:
     from django.apps import apps
 
     model = apps.get_model("artifacts", model_name)
@@ -81,7 +92,7 @@ def authority_labels(model_name: str, values) -> dict[str, str]:
         authority = found.get(authority_number(value))
         if authority is not None and authority.merged_into_id:
             authority = authority.merged_into
-        labels[str(value)] = authority.label() if authority is not None else str(value)
+        labels[value] = authority.label() if authority is not None else value
     return labels
 
 

@@ -7,6 +7,8 @@ the children too, since an edited translation is an edit of the record.
 
 from django.db.models import Count, Max
 
+from artifacts.access import viewer_level
+from artifacts.caching import remember
 from artifacts.models import Artifact, MilitaryIDDetails, ObjectDetails, Photo, Phrase, SerialNumber, Text
 
 CHILD_MODELS = (Text, Phrase, Photo, SerialNumber, ObjectDetails, MilitaryIDDetails)
@@ -14,10 +16,15 @@ CHILD_MODELS = (Text, Phrase, Photo, SerialNumber, ObjectDetails, MilitaryIDDeta
 
 def history_summary(artifact: Artifact, user) -> dict:
     """{"revisions": n, "last_changed": datetime or None} over the artifact and the children
-    this user may see.
+    this user may see (seven queries, cached until the data changes).
 
     Personal data is left out on purpose, and photos the user may not see are too: even a
     count of their edits would reveal that they exist."""
+    key = f"history:{artifact.pk}:{int(viewer_level(user))}"
+    return remember(key, lambda: _history_summary(artifact, user))
+
+
+def _history_summary(artifact: Artifact, user) -> dict:
     totals = [artifact.history.aggregate(n=Count("pk"), last=Max("history_date"))]
     for model in CHILD_MODELS:
         rows = model.history.filter(artifact_id=artifact.pk)

@@ -7,6 +7,7 @@ from artifacts.authorities.models import (
     Place,
     PlaceName,
 )
+from artifacts.caching.models import DataGeneration
 from artifacts.custody.models import (
     AppendOnlyError,
     CustodyAttachment,
@@ -30,6 +31,7 @@ __all__ = [
     "Artifact",
     "CustodyAttachment",
     "CustodyEvent",
+    "DataGeneration",
     "HeadTimestamp",
     "ILLUSTRATION_NOTICE",
     "Language",

@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info, gettext, gettext_lazy, n
 
 from artifacts import citations, publication
 from artifacts.access import sees_drafts, takes_originals
+from artifacts.caching import remember
 from artifacts.choices import CustodyEventType, RelationType
 from artifacts.custody import heads
 from artifacts.custody.checker.chain import verify_events
@@ -111,7 +112,7 @@ def _language_name(code: str, names: dict) -> str:
 def _texts(artifact) -> list:
     """The artifact's texts, each with the names of its languages for the column headings."""
     texts = list(artifact.texts.all())
-    names = dict(Language.objects.values_list("code", "name")) if texts else {}
+    names = remember("language-names", lambda: dict(Language.objects.values_list("code", "name"))) if texts else {}
     for text in texts:
         text.original_language_name = _language_name(text.original_language, names)
         text.translation_language_name = _language_name(text.translation_language, names)
