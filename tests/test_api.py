@@ -9,6 +9,7 @@ import yaml
 from django.test import override_settings
 from drf_spectacular.validation import validate_schema
 
+from artifacts import paging
 from artifacts.choices import AccessLevel, PublicationStatus
 from artifacts.custody.checker import record as custody_record
 from artifacts.models import ILLUSTRATION_NOTICE, PersonalDatum, Relation
@@ -128,7 +129,24 @@ def test_pagination_counts_visible_records_and_links_pages(client):
     everything = accessions(first) + accessions(get_json(client, first["next"])) + accessions(last)
     assert len(set(everything)) == 5
     assert get_json(client, "/api/artifacts/?page=9", status=404) == {"detail": "Invalid page."}
+    assert first["count_exact"] is True
     assert len(get_json(client, "/api/artifacts/?per_page=1000")["results"]) == 5  # capped at 100, not refused
+
+
+def test_large_results_are_counted_and_paged_as_on_the_catalog_page(client, monkeypatch):
+    # What a million-record archive does at 10,000 results, here at 3.
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 3)
+    monkeypatch.setattr(paging, "PAGEABLE", 3)
+    for n in range(6):
+        ArtifactFactory(title=f"Item {n}")
+    data = get_json(client, "/api/artifacts/?per_page=2&q=item")
+    page = client.get("/artifacts/?q=item")  # one page holds what can be paged through
+    shown = [artifact.accession_number for artifact in page.context["artifacts"]]
+    assert data["count_exact"] is False and data["count"] == page.context["page"].paginator.count
+    assert accessions(data) == shown[:2]
+    assert accessions(get_json(client, "/api/artifacts/?per_page=2&q=item&page=2")) == shown[2:4]
+    refused = get_json(client, "/api/artifacts/?per_page=2&q=item&page=3", status=404)
+    assert refused == {"detail": "Only the first 3 results can be paged through: narrow the search or change the sort."}
 
 
 # A record in full ----------------------------------------------------------------------

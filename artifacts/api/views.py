@@ -7,20 +7,21 @@ the same results for the same URL parameters. Unlike the page, which drops a bad
 and says so, the API answers 400 and names the parameter: a script cannot read a notice.
 """
 
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from artifacts import citations
+from artifacts import citations, paging
 from artifacts.access import viewer_level
 from artifacts.api.serializers import ArtifactDetailSerializer, ArtifactSummarySerializer
 from artifacts.authorities.models import authority_prefetch
@@ -41,8 +42,12 @@ def _format_lazy(message, **values) -> str:
 
 
 class CatalogPagination(PageNumberPagination):
-    """Page numbers as on the catalog page. `count` is taken over the records the viewer may
-    see, so it never reveals restricted ones."""
+    """Page numbers as on the catalog page, through the same paging (artifacts.paging): the
+    count is exact up to paging.EXACT_UP_TO and estimated beyond (`count_exact` says
+    which), the first PAGEABLE results can be paged through, and a search sorted by
+    relevance reads its page in the index's rank order where the database has one. The
+    count is taken over the records the viewer may see, so it never reveals restricted
+    ones."""
 
     page_size = DEFAULT_PER_PAGE
     page_query_description = _("Page number, from 1.")
@@ -53,6 +58,46 @@ class CatalogPagination(PageNumberPagination):
     )
     page_size_query_param = "per_page"
     max_page_size = max(PER_PAGE_CHOICES)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page_size = self.get_page_size(request)
+        total = paging.count_results(queryset)
+        query = (request.query_params.get("q") or "").strip()
+        sort, _ordering = order_for(request.query_params.get("sort", ""), query)
+        base = view.get_queryset() if view is not None else queryset
+        rows = paging.page_rows(base, queryset, total, ranked_by=query if sort == "relevance" else "")
+        paginator = paging.CappedPaginator(rows, page_size, total)
+        number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage as error:
+            message = self.invalid_page_message.format(page_number=number, message=str(error))
+            if paginator.capped:
+                message = ngettext(
+                    "Only the first %(count)s result can be paged through: narrow the search or change the sort.",
+                    "Only the first %(count)s results can be paged through: narrow the search or change the sort.",
+                    paginator.limit,
+                ) % {"count": paginator.pageable_label}
+            raise NotFound(message) from error
+        self.request = request
+        return list(self.page)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.total.exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = gettext(
+            "How many records match: exact up to %(exact)s, estimated beyond (see count_exact); "
+            "the first %(pageable)s can be paged through."
+        ) % {"exact": paging.EXACT_UP_TO, "pageable": paging.PAGEABLE}
+        schema["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": gettext("False when count is an estimate."),
+        }
+        return schema
 
 
 def visible_relations(artifact, user) -> list[dict]:
