@@ -53,6 +53,15 @@ ifeq ($(wildcard $(CHROMIUM)),)
 BROWSER_SELECTION := -m "not browser"
 endif
 
+# Tests are spread over one process per core (pytest-xdist, whole files to a process so
+# that each starts its browser and servers once); TEST_PROCESSES=0 runs them in one.
+TEST_PROCESSES ?= auto
+PARALLEL := $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
+
+# Browser tests drive the pages through a real server and Chromium: what they check (the
+# templates, scripts, styles and the Content-Security-Policy) is the same on either
+# database, so they run once, in the last pass: on PostgreSQL when DATABASE_URL is set,
+# the database production runs. Everything else runs on both.
 test: $(INSTALLED) ## Run the tests on SQLite, then on PostgreSQL if DATABASE_URL is set
 ifeq ($(wildcard $(CHROMIUM)),)
 ifeq ($(REQUIRE_BROWSER),1)
@@ -60,12 +69,14 @@ ifeq ($(REQUIRE_BROWSER),1)
 endif
 	@echo "NOTE: browser tests NOT run: $(CHROMIUM) is missing (install it with: sudo apt-get install chromium)."
 endif
-	@echo "== Tests on SQLite"
-	env -u DATABASE_URL $(PY) -m pytest $(BROWSER_SELECTION) $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Tests on SQLite (browser tests: in the PostgreSQL pass)"; \
+		env -u DATABASE_URL $(PY) -m pytest $(PARALLEL) -m "not browser" $(PYTEST_ARGS) || exit $$?; \
 		echo "== Tests on the database in DATABASE_URL (test database: test_<name>)"; \
-		$(PY) -m pytest $(BROWSER_SELECTION) $(PYTEST_ARGS); \
+		$(PY) -m pytest $(PARALLEL) $(BROWSER_SELECTION) $(PYTEST_ARGS); \
 	else \
+		echo "== Tests on SQLite"; \
+		$(PY) -m pytest $(PARALLEL) $(BROWSER_SELECTION) $(PYTEST_ARGS) || exit $$?; \
 		echo "NOTE: no PostgreSQL run: DATABASE_URL is not set (see README, Tests)."; \
 	fi
 ifeq ($(wildcard $(CHROMIUM)),)

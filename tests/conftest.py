@@ -87,3 +87,33 @@ def _default_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+def _committed(item) -> bool:
+    """Whether the test ran on a database it commits to (and that is flushed after it)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in names or "transactional_db" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits leaves the database flushed empty, without the rows the
+    migrations wrote (groups, languages). pytest-django runs such tests last, so nothing
+    notices in one process; spread over two (`make test` runs pytest-xdist), a worker
+    goes on to other files afterwards. So put those rows back, from the copy taken when
+    the test database was made, and empty the cache, whose entries were made for data
+    that is gone."""
+    yield
+    if not _committed(item):
+        return
+    from django.core.cache import cache
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+    cache.clear()

@@ -5,7 +5,9 @@ Two error codes cannot occur here, by design: noSetHierarchy (the repository has
 and noMetadataFormats (every record, deleted ones included, is available as oai_dc).
 
 The Sickle tests use pytest-django's live_server, which is transactional: they must not
-create custody events (append-only; the database flush would be refused).
+create custody events (append-only; the database flush would be refused). They start
+from the migrated rows (serialized_rollback), as they may run after another file's
+transactional tests when the suite is spread over processes.
 """
 
 import datetime
@@ -69,6 +71,7 @@ def archive(transactional_db):
     return {"public": public, "never_public": never_public, "withdrawn": withdrawn}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sickle_harvests_every_public_record_through_resumption_tokens(archive, live_server, settings):
     settings.ARCHIVE_OAI_PAGE_SIZE = 3
     harvester = CountingSickle(live_server.url + "/oai/")
@@ -101,6 +104,7 @@ def source_url(archive):
     return archive["public"][0].sources.get().url
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sickle_selective_harvests_by_set_and_date(archive, live_server, settings):
     settings.ARCHIVE_OAI_PAGE_SIZE = 1
     harvester = Sickle(live_server.url + "/oai/")
