@@ -33,7 +33,8 @@ print(json.dumps({
 
 def run_django(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
     """Run `python <args>` in the project with only the given archive settings set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_", "DATABASE_URL"))}
+    ours = ("DJANGO_", "ARCHIVE_", "DATABASE_URL", "REDIS_URL", "CACHE_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(env_vars, DJANGO_SETTINGS_MODULE="artifacts.settings")
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
@@ -144,3 +145,20 @@ def test_a_bad_page_cost_stops_start_up_with_a_clear_message(value):
     )
     assert result.returncode != 0
     assert f"DJANGO_PG_RANDOM_PAGE_COST must be a positive number, not '{value}'." in result.stderr
+
+
+def cache_settings(**env_vars: str) -> dict:
+    script = "import django, json; django.setup(); from django.conf import settings; print(json.dumps(settings.CACHES))"
+    result = run_django(["-c", script], DJANGO_DEBUG="1", **env_vars)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["default"]
+
+
+def test_each_process_caches_in_memory_unless_redis_url_names_a_shared_redis():
+    assert cache_settings()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    shared = cache_settings(REDIS_URL="redis://cache.internal:6379/2")
+    assert shared["BACKEND"] == "django_redis.cache.RedisCache"
+    assert shared["LOCATION"] == "redis://cache.internal:6379/2"
+    # A Redis that stops answering is skipped quickly, never an error (tests/test_caching.py).
+    assert shared["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert shared["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
