@@ -62,10 +62,13 @@ def count_results(queryset) -> Total:
     # The first ids in id order rather than COUNT(*) over the same LIMIT: about as cheap,
     # and they are what the facets count, without evaluating the search again (exactly,
     # or as a sample of a larger result: see facets.Sample).
-    ids = tuple(queryset.order_by("pk").values_list("pk", flat=True)[: EXACT_UP_TO + 1])
+    backend = backend_for(queryset.db)
+    ids, estimate = backend.first_ids(queryset, EXACT_UP_TO + 1)
     if len(ids) <= EXACT_UP_TO:
         return Total(len(ids), exact=True, ids=ids)
-    return Total(backend_for(queryset.db).estimate_count(queryset, len(ids)), exact=False, ids=ids)
+    if estimate is None:
+        estimate = backend.estimate_count(queryset, len(ids))
+    return Total(max(estimate, len(ids)), exact=False, ids=ids)
 
 
 class IdIn(Expression):

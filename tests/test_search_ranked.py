@@ -88,6 +88,19 @@ def test_every_page_read_in_index_order_is_the_page_of_a_full_sort(seeded, query
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_count_reads_the_same_first_ids_whichever_way_it_is_planned(seeded, query, monkeypatch):
+    require_rum()
+    results = visible().search(query)
+    expected = sorted(results.values_list("pk", flat=True))[:50]
+    rum = BACKENDS[("postgresql", "rum")]
+    for sort_up_to in (0, 10**9):  # walk the ids in order / collect the matches and sort them
+        monkeypatch.setattr(rum, "SORT_UP_TO", sort_up_to)
+        ids, estimate = rum.first_ids(results, 50)
+        assert list(ids) == expected and estimate > 0, sort_up_to
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("query", SAME_ORDER_ON_BOTH_PATHS)
 def test_gin_and_rum_paths_give_the_same_order(seeded, query):
     require_rum()

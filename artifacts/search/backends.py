@@ -34,6 +34,7 @@ ranks were divided by the document's log length.)
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, FloatField, Value
 from django.db.models.expressions import OrderBy, RawSQL
@@ -115,6 +116,11 @@ class SearchBackend:
         """A cheap estimate of queryset.count() for results known to exceed `known_at_least`."""
         raise NotImplementedError
 
+    def first_ids(self, queryset, limit: int) -> tuple[tuple, int | None]:
+        """The first `limit` ids of `queryset` in id order, and the planner's estimate of
+        its size if one was asked for on the way (None if not)."""
+        return tuple(queryset.order_by("pk").values_list("pk", flat=True)[:limit]), None
+
 
 class PostgresBackend(SearchBackend):
     """Filter and rank on the artifact's search document, joined once: the GIN index finds
@@ -165,7 +171,10 @@ class PostgresBackend(SearchBackend):
         # include the most common lexemes): costs a plan, not a scan. It is asked about
         # the IN (subquery) form of the search, since it cannot see into an ARRAY's size
         # (RumBackend's join on the document has no ARRAY and is asked as it is).
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return known_at_least  # a search nothing can match (only excluded words)
         sql = sql.replace(f"= ANY(ARRAY({self.match_sql}))", f"IN ({self.match_sql})")
         with connections[queryset.db].cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
@@ -203,6 +212,22 @@ class RumBackend(PostgresBackend):
         from artifacts.search.ranked import RankedRows
 
         return RankedRows(results, self.distance(query))
+
+    # Up to this many estimated matches per id wanted, first_ids collects the matches from
+    # the index and sorts them; above it, it walks the ids in order (bench/RESULTS.md).
+    SORT_UP_TO = 3
+
+    def first_ids(self, queryset, limit):
+        # With the search a join on the document, the planner likes to walk both primary
+        # keys in step and test every document it passes (a merge join), stopping once it
+        # has `limit` matches. That is quick when most records match and slow when few do:
+        # it reads a tsvector per record to find them (at 100,000 records, 550 ms for a word
+        # in 10 % of them, against 50 ms to take its matches from the index and sort them;
+        # it underrates reading a vector). So the estimate picks: ordering by pk + 0, an
+        # order no index has, makes the planner collect and sort; id order lets it walk.
+        estimate = self.estimate_count(queryset, 0)
+        order = F("pk") + 0 if estimate <= self.SORT_UP_TO * limit else F("pk")
+        return tuple(queryset.order_by(order).values_list("pk", flat=True)[:limit]), estimate
 
 
 class SQLiteBackend(SearchBackend):
