@@ -103,9 +103,10 @@ def pytest_runtest_teardown(item, nextitem):
     notices in one process; spread over two (`make test` runs pytest-xdist), a worker
     goes on to other files afterwards. So put those rows back, from the copy taken when
     the test database was made, and empty the cache, whose entries were made for data
-    that is gone."""
+    that is gone. Not after the process's last test: its teardown has dropped the test
+    database by then."""
     yield
-    if not _committed(item):
+    if nextitem is None or not _committed(item):
         return
     from django.core.cache import cache
     from django.db import connections
