@@ -225,6 +225,9 @@ class RumBackend(PostgresBackend):
         # in 10 % of them, against 50 ms to take its matches from the index and sort them;
         # it underrates reading a vector). So the estimate picks: ordering by pk + 0, an
         # order no index has, makes the planner collect and sort; id order lets it walk.
+        # Without a search there is no join, and nothing to choose.
+        if not any(join.table_name == DOCUMENT_TABLE for join in queryset.query.alias_map.values()):
+            return super().first_ids(queryset, limit)
         estimate = self.estimate_count(queryset, 0)
         order = F("pk") + 0 if estimate <= self.SORT_UP_TO * limit else F("pk")
         return tuple(queryset.order_by(order).values_list("pk", flat=True)[:limit]), estimate
