@@ -81,6 +81,7 @@ class RelationType(models.TextChoices):
     SAME_PERSON = "same_person", _("Carried by the same person as")
     SAME_CACHE = "same_cache", _("From the same cache as")
     PART_OF = "part_of", _("Part of")
+    SAME_OBJECT = "same_object", _("The same object as")
 
 
 class PersonalField(models.TextChoices):

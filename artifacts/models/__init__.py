@@ -1,3 +1,4 @@
+from artifacts.annotations.models import PhotoAnnotation
 from artifacts.authorities.events import EventLink
 from artifacts.authorities.models import (
     Organisation,
@@ -24,6 +25,7 @@ from artifacts.models.photos import ILLUSTRATION_NOTICE, Photo
 from artifacts.models.relations import Relation
 from artifacts.models.search import SearchDocument
 from artifacts.models.texts import Phrase, Text
+from artifacts.similarity.models import ImageFingerprint
 
 __all__ = [
     "AccessionCounter",
@@ -33,6 +35,7 @@ __all__ = [
     "CustodyEvent",
     "DataGeneration",
     "HeadTimestamp",
+    "ImageFingerprint",
     "ILLUSTRATION_NOTICE",
     "Language",
     "LogLeaf",
@@ -42,6 +45,7 @@ __all__ = [
     "PersonalDatum",
     "Phrase",
     "Photo",
+    "PhotoAnnotation",
     "Relation",
     "SearchDocument",
     "SerialNumber",

@@ -73,6 +73,16 @@ class Photo(models.Model):
         verbose_name=_("redacted version of"),
         help_text=_("Set on a curator's redacted copy: the original photo it was made from."),
     )
+    redaction_boxes = models.JSONField(
+        _("redacted regions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "On a redacted copy rendered by the archive: the boxes filled with solid colour, each "
+            "[left, top, width, height] as fractions of the image."
+        ),
+    )
     # The original, kept unchanged.
     original = models.FileField(
         _("original file"), upload_to=original_path, max_length=200, help_text=_("As received.")
