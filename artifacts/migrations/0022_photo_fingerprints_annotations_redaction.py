@@ -8,6 +8,33 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+# Adding Photo.redaction_boxes makes SQLite rebuild the photo table, which drops its
+# triggers; they are created again here, from this frozen copy of 0009's statements.
+# PostgreSQL alters the table in place and keeps them.
+SQLITE_PHOTO_TRIGGERS = {
+    "artifacts_photo_digest_fixed": (
+        "CREATE TRIGGER artifacts_photo_digest_fixed BEFORE UPDATE ON artifacts_photo WHEN "
+        "OLD.sha256 IS NOT NEW.sha256 OR OLD.byte_size IS NOT NEW.byte_size OR OLD.original "
+        "IS NOT NEW.original OR OLD.artifact_id IS NOT NEW.artifact_id BEGIN SELECT "
+        "RAISE(ABORT, 'the file, digest and artifact of a photo are fixed at ingest: add a "
+        "new photo instead'); END"
+    ),
+    "artifacts_photo_withdrawn_only": (
+        "CREATE TRIGGER artifacts_photo_withdrawn_only BEFORE DELETE ON artifacts_photo "
+        "WHEN NOT EXISTS (SELECT 1 FROM artifacts_logleaf WHERE kind = 'photo-withdrawn' "
+        "AND object_id = OLD.id) BEGIN SELECT RAISE(ABORT, 'a photo is evidence: withdraw "
+        "it (which the log records) before its row can go'); END"
+    ),
+}
+
+
+def restore_photo_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, statement in SQLITE_PHOTO_TRIGGERS.items():
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
+        schema_editor.execute(statement, params=None)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -16,6 +43,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Unapplying removes the column (another rebuild): the triggers are restored last then.
+        migrations.RunPython(migrations.RunPython.noop, restore_photo_triggers),
         migrations.CreateModel(
             name="ImageFingerprint",
             fields=[
@@ -456,4 +485,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(restore_photo_triggers, migrations.RunPython.noop),
     ]
