@@ -13,6 +13,7 @@ class ArtifactsConfig(AppConfig):
         from artifacts.authorities import signals as authority_signals  # noqa: F401
         from artifacts.custody import signals as custody_signals  # noqa: F401
         from artifacts.search.indexing import index_missing_after_migrate
+        from artifacts.similarity import signals as similarity_signals  # noqa: F401
 
         # Search documents are derived data: the live indexer writes those a migration left out.
         post_migrate.connect(index_missing_after_migrate, sender=self, dispatch_uid="artifacts.index_missing")

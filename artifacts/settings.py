@@ -268,6 +268,11 @@ MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 # Upload limits, enforced on the decoded image, not on the declared type.
 ARCHIVE_MAX_UPLOAD_BYTES = env_int("ARCHIVE_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)
 ARCHIVE_MAX_IMAGE_PIXELS = env_int("ARCHIVE_MAX_IMAGE_PIXELS", 100_000_000)
+# Search by picture (artifacts/similarity/): the picture is held in memory, never stored,
+# so its limit is lower than a curator's; searches per client address and minute, counted
+# in the cache (shared by every worker with REDIS_URL, per process without it).
+ARCHIVE_PICTURE_SEARCH_MAX_BYTES = env_int("ARCHIVE_PICTURE_SEARCH_MAX_BYTES", 10 * 1024 * 1024)
+ARCHIVE_PICTURE_SEARCHES_PER_MINUTE = env_int("ARCHIVE_PICTURE_SEARCHES_PER_MINUTE", 10)
 
 # Publishing needs a second person: a curator who is not the record's last editor
 # (artifacts/publication.py). `0` relaxes it for an archive run by one person.

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path, register_converter
 from artifacts import i18n, iiif
 from artifacts.custody import views as custody
 from artifacts.oai import views as oai
+from artifacts.similarity import views as similarity
 from artifacts.sitemaps import SITEMAPS
 from artifacts.views import authorities, citation, media, pages, record
 
@@ -31,6 +32,8 @@ urlpatterns = i18n_patterns(
     path("", pages.home, name="home"),
     path("artifacts/", pages.catalog, name="catalog"),
     path("artifacts/<accession:accession>/", record.artifact_detail, name="artifact-detail"),
+    path("artifacts/<accession:accession>/same-object/", similarity.same_object, name="same-object"),
+    path("search/image/", similarity.search_by_picture, name="search-by-picture"),
     path("places/<int:pk>/", authorities.place_detail, name="place-detail"),
     path("organisations/<int:pk>/", authorities.organisation_detail, name="organisation-detail"),
     path("transparency/", custody.page, name="transparency"),

@@ -394,7 +394,7 @@ def test_the_openapi_schema_is_served_and_valid(client):
     schema = yaml.safe_load(response.content)
     validate_schema(schema)  # against the OpenAPI 3 JSON Schema
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/artifacts/", "/api/artifacts/{accession_number}/"}
+    assert set(schema["paths"]) == {"/api/artifacts/", "/api/artifacts/{accession_number}/", "/api/photos/similar/"}
     parameters = {p["name"] for p in schema["paths"]["/api/artifacts/"]["get"]["parameters"]}
     assert parameters >= {"q", "type", "verification", "place", "unit", "recovered_from", "recovered_to", "photos"}
     assert parameters >= {"sort", "page", "per_page"}

@@ -203,6 +203,7 @@ def api_root(request):
     return Response(
         {
             "artifacts": absolute("api:artifact-list"),
+            "similar_photos": absolute("api:photos-similar"),
             "schema": absolute("api:schema"),
             "documentation": absolute("api:docs"),
             "catalog_csv": absolute("catalog") + "?format=csv",
