@@ -20,6 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from artifacts.redaction.pixels import encode_covered
+
 ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF"}
 # File-name extension for each accepted format: originals are stored under the extension
 # of what they are, not of what the uploader's file name claimed.
@@ -317,12 +319,13 @@ def _refuse_appended_data(data: bytes, pillow_format: str, frames: int) -> None:
         )
 
 
-def prepare_upload(uploaded) -> PreparedUpload:
-    """inspect_upload, then the derivatives: a file that passes can be stored without surprises."""
+def prepare_upload(uploaded, *, cover=()) -> PreparedUpload:
+    """inspect_upload, then the derivatives: a file that passes can be stored without surprises.
+    `cover`: a redacted copy's boxes, filled again in each derivative (make_derivatives)."""
     info = inspect_upload(uploaded)
     data = _read_all(uploaded)
     try:
-        derivatives = make_derivatives(data)
+        derivatives = make_derivatives(data, cover=cover)
     except Exception as exc:  # colour conversion of an odd file can raise anything
         raise ValidationError(
             gettext(
@@ -365,15 +368,28 @@ def _fit(size: tuple[int, int], limit: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def make_derivatives(data: bytes) -> dict[str, tuple[bytes, int, int]]:
-    """Thumbnail and display JPEGs: orientation applied, sRGB, no metadata at all."""
+def upright_rgb(data: bytes) -> Image.Image:
+    """The image as readers see it: orientation applied, sRGB, flattened to RGB."""
     with Image.open(io.BytesIO(data)) as source:
         source.load()
         upright = ImageOps.exif_transpose(source)
-        rgb = _flatten(_to_srgb(upright))
+        return _flatten(_to_srgb(upright))
+
+
+def make_derivatives(data: bytes, *, cover=()) -> dict[str, tuple[bytes, int, int]]:
+    """Thumbnail and display JPEGs: orientation applied, sRGB, no metadata at all.
+
+    `cover` is a redacted copy's boxes (fractions of the image). Resizing blends the black
+    of a box with its surroundings, so each size has them filled again after resizing, on
+    whole JPEG blocks and without chroma subsampling (see artifacts.redaction.pixels)."""
+    rgb = upright_rgb(data)
     results = {}
     for name, limit in (("display", DISPLAY_PX), ("thumbnail", THUMBNAIL_PX)):
         scaled = rgb.resize(_fit(rgb.size, limit), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if cover:
+            payload = encode_covered(scaled, cover, quality=85, optimize=True, progressive=True)
+            results[name] = (payload, scaled.width, scaled.height)
+            continue
         # A fresh image from raw pixels carries no info dict: no EXIF, XMP, ICC or comments.
         clean = Image.frombytes("RGB", scaled.size, scaled.tobytes())
         buffer = io.BytesIO()

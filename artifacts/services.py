@@ -21,7 +21,8 @@ def fill_photo_from_upload(*, photo: Photo, uploaded, prepared: imaging.Prepared
 
     `prepared` is what imaging.prepare_upload returned for this same file, when a form
     has already validated it; it saves decoding the image twice."""
-    prepared = prepared or imaging.prepare_upload(uploaded)
+    # A redacted copy's boxes are filled again in each derivative (imaging.make_derivatives).
+    prepared = prepared or imaging.prepare_upload(uploaded, cover=photo.redaction_boxes)
     info = prepared.info
     written: list[str] = []
     try:
@@ -73,6 +74,7 @@ def add_photo(
     shows_personal_data: bool = False,
     graphic_content: bool = False,
     redacted_from: Photo | None = None,
+    redaction_boxes: list | None = None,
     position: int | None = None,
 ) -> Photo:
     """Ingest one image for an artifact: original kept and hashed, derivatives stripped."""
@@ -85,6 +87,7 @@ def add_photo(
         shows_personal_data=shows_personal_data,
         graphic_content=graphic_content,
         redacted_from=redacted_from,
+        redaction_boxes=[list(box) for box in redaction_boxes or ()],
         uploaded_by=uploaded_by,
     )
     if access_level is not None:

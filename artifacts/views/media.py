@@ -45,7 +45,7 @@ def photo_file(request, pk, kind):
     if kind not in KINDS:
         raise Http404("No such image size.")
     photo = get_object_or_404(
-        Photo.objects.visible_to(request.user)
+        Photo.objects.visible_to(request.user, with_copies=True)
         .select_related("artifact")
         .only("pk", "image_format", "original", "display", "thumbnail", "artifact__accession_number"),
         pk=pk,
