@@ -71,17 +71,21 @@ def test_makemessages_would_add_no_string(tmp_path, settings):
         if os.environ.get("REQUIRE_GETTEXT") == "1":
             pytest.fail("GNU gettext is required here: apt-get install gettext")
         pytest.skip("GNU gettext (xgettext) is not installed; CI runs this check.")
-    for code in LANGUAGES:
-        shutil.copytree(LOCALE / code, tmp_path / code)
-    settings.LOCALE_PATHS = [tmp_path]
+    # makemessages writes each source file's strings into the `locale` folder beside it, so
+    # it runs in a copy of the project: the real catalogs are compared, never rewritten.
+    project = tmp_path / "project"
+    skipped = shutil.ignore_patterns(".git", ".venv", "tests", "bench", "var", "static", "node_modules", "__pycache__")
+    shutil.copytree(settings.BASE_DIR, project, ignore=skipped)
+    settings.LOCALE_PATHS = [project / "locale"]
     cwd = os.getcwd()
-    os.chdir(settings.BASE_DIR)
+    os.chdir(project)
     try:
         call_command("makemessages", locale=LANGUAGES, verbosity=0, ignore_patterns=IGNORED, no_obsolete=True)
     finally:
         os.chdir(cwd)
     for code in LANGUAGES:
         current = {key(e) for e in catalog(code) if not e.obsolete}
-        extracted = {key(e) for e in polib.pofile(str(tmp_path / code / "LC_MESSAGES" / "django.po")) if not e.obsolete}
+        extracted_po = polib.pofile(str(project / "locale" / code / "LC_MESSAGES" / "django.po"))
+        extracted = {key(e) for e in extracted_po if not e.obsolete}
         assert sorted(extracted - current) == [], f"strings marked but not in the {code} catalog (run make messages)"
         assert sorted(current - extracted) == [], f"strings in the {code} catalog no longer in the code"
