@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from artifacts.access import sees_drafts, takes_originals, viewer_level
+from artifacts.annotations.reading import attach_annotations
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation, SourceCitation
 
 FORMAT = "battlefield-artifacts-archive/artifact/1"
@@ -66,7 +67,29 @@ def _photo(photo: Photo, include_original: bool) -> dict:
     }
     if include_original:
         document["original"]["original_name"] = photo.original_name
+    if photo.redacted_from_id:
+        document["redacted_regions"] = [dict(zip(REGION_KEYS, box, strict=True)) for box in photo.redaction_boxes]
+    document["transcribed_regions"] = [_region(region) for region in getattr(photo, "visible_annotations", [])]
     return document
+
+
+REGION_KEYS = ("x", "y", "width", "height")  # fractions of the image's width and height
+
+
+def _region(region) -> dict:
+    return {
+        "position": region.position,
+        "label": region.label,
+        "region": {key: getattr(region, key) for key in REGION_KEYS},
+        "display_region": region.media_fragment,
+        "transcription": region.transcription,
+        "original_language": region.original_language,
+        "transliteration": region.transliteration,
+        "transliteration_script": region.transliteration_script,
+        "translation": region.translation,
+        "translation_language": region.translation_language,
+        "note": region.note,
+    }
 
 
 def _texts(artifact: Artifact) -> list[dict]:
@@ -179,6 +202,7 @@ def artifact_document(artifact: Artifact, photos: list[Photo], user=None, base_u
     """The record of `artifact` with `photos` (already filtered by visible_to(user))."""
     user = user or AnonymousUser()
     include_originals = takes_originals(user)
+    attach_annotations(photos, user)
     document = {
         "format": FORMAT,
         "accession_number": artifact.accession_number,

@@ -13,6 +13,15 @@ out would silently drop evidence from every external viewer. The warning travels
 the image instead, and no graphic image is offered as a preview thumbnail.
 
 Illustrations carry ILLUSTRATION_NOTICE in their label and summary, as everywhere else.
+
+Transcribed regions (artifacts.annotations) travel on their canvas as W3C Web Annotations
+in one AnnotationPage (`canvas.annotations`): a "supplementing" annotation for each of the
+transcription, transliteration and translation, each a TextualBody in its own language
+(the transliteration's tag names its script, e.g. ko-Latn), and a "commenting" one for a
+note, all targeting `<canvas>#xywh=…` in canvas pixels. One annotation per text rather than
+one with several bodies: viewers such as Mirador join several bodies into one string,
+which would lose each text's language. Only the regions of photos on the manifest are
+there, so a requester sees exactly the regions of the images they may see.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,8 +29,18 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
-from iiif_prezi3 import AnnotationBody, Homepage, KeyValueString, LinkedResource, Manifest
+from iiif_prezi3 import (
+    Annotation,
+    AnnotationBody,
+    AnnotationPage,
+    Homepage,
+    KeyValueString,
+    LinkedResource,
+    Manifest,
+    TextualBody,
+)
 
+from artifacts.annotations.reading import attach_annotations
 from artifacts.models import Artifact, Photo
 from artifacts.models.photos import ILLUSTRATION_NOTICE
 from artifacts.templatetags.archive import archive_name
@@ -98,6 +117,35 @@ def _metadata(artifact: Artifact) -> list[KeyValueString]:
 
 def _image(url: str, width: int, height: int) -> AnnotationBody:
     return AnnotationBody(id=url, type="Image", format="image/jpeg", width=width, height=height)
+
+
+def _region_annotations(canvas_id: str, photo: Photo) -> list[Annotation]:
+    """The photo's transcribed regions (`visible_annotations`, see attach_annotations) as Web
+    Annotations on its canvas, whose pixels are the display image's."""
+    items = []
+    for annotation in getattr(photo, "visible_annotations", []):
+        x, y, w, h = annotation.xywh(photo.display_width, photo.display_height)
+        target = f"{canvas_id}#xywh={x},{y},{w},{h}"
+        texts = [
+            ("transcription", "supplementing", annotation.transcription, annotation.original_language),
+            ("transliteration", "supplementing", annotation.transliteration, annotation.transliteration_lang),
+            ("translation", "supplementing", annotation.translation, annotation.translation_language),
+            ("note", "commenting", annotation.note, ""),
+        ]
+        for kind, motivation, value, language in texts:
+            if not value:
+                continue
+            body = TextualBody(value=value, format="text/plain", language=language or None)
+            item = Annotation(
+                id=f"{canvas_id}/annotation/{annotation.pk}/{kind}",
+                motivation=motivation,
+                body=body,
+                target=target,
+            )
+            if annotation.label:
+                item.label = _text(annotation.label)
+            items.append(item)
+    return items
 
 
 # The manifest's values sit under "en": they are English whatever the request's language.
@@ -177,6 +225,9 @@ def build_manifest(artifact: Artifact, photos: list[Photo], absolute) -> Manifes
             canvas.thumbnail = [thumbnail]
             if not manifest.thumbnail:
                 manifest.thumbnail = [thumbnail]
+        regions = _region_annotations(canvas_id, photo)
+        if regions:
+            canvas.annotations = [AnnotationPage(id=f"{canvas_id}/annotations", items=regions)]
     return manifest
 
 
@@ -204,6 +255,7 @@ def manifest_view(request, accession):
     if not photos:
         # A IIIF manifest must have at least one canvas; with no image to show there is none.
         raise Http404("No images of this artifact are published.")
+    attach_annotations(photos, user)
     manifest = build_manifest(artifact, photos, request.build_absolute_uri)
     response = HttpResponse(manifest.json(), content_type=CONTENT_TYPE)
     if _is_public(artifact, photos, user):

@@ -32,10 +32,13 @@ class ArtifactQuerySet(models.QuerySet):
 
 
 class PhotoQuerySet(models.QuerySet):
-    def visible_to(self, user, *, artifact_checked=False):
+    def visible_to(self, user, *, artifact_checked=False, with_copies=False):
         """Photos this user may see, with redacted copies standing in for hidden originals.
         `artifact_checked`: the caller has already limited the photos to artifacts the user
-        may see (with_photo_flags), so that check is not repeated."""
+        may see (with_photo_flags), so that check is not repeated. `with_copies`: keep the
+        redacted copies of originals the user sees too, as the media files do (a gallery
+        leaves them out only so as not to show an image twice; a copy hides nothing its
+        original does not show, and its curator checks it in the admin)."""
         Artifact = apps.get_model("artifacts", "Artifact")
         level = viewer_level(user)
         qs = self.filter(access_level__lte=level)
@@ -43,7 +46,7 @@ class PhotoQuerySet(models.QuerySet):
             qs = qs.filter(artifact__in=Artifact.objects.visible_to(user))
         if level < AccessLevel.RESEARCHERS:
             qs = qs.filter(shows_personal_data=False)
-        else:
+        elif not with_copies:
             # The viewer can see the original, so its redacted copy would only repeat it.
             qs = qs.exclude(redacted_from__isnull=False, redacted_from__access_level__lte=level)
         return qs
@@ -52,3 +55,11 @@ class PhotoQuerySet(models.QuerySet):
 class PersonalDataQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(access_level__lte=viewer_level(user))
+
+
+class PhotoAnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user, *, artifact_checked=False):
+        """Transcribed regions this user may see: exactly those of the photos they may see
+        (a region is part of its image, and its text may name what the image shows)."""
+        Photo = apps.get_model("artifacts", "Photo")
+        return self.filter(photo__in=Photo.objects.visible_to(user, artifact_checked=artifact_checked))

@@ -1,5 +1,7 @@
 """Keep each artifact's search document current whenever it or anything it shows changes:
-the record, its texts, phrases, serials, details, languages and cited sources.
+the record, its texts, phrases, serials, details, languages and cited sources, and the
+transcribed regions of its public photos (a region saved or deleted, or its photo's access
+changed).
 
 Admin forms, services, the importer and the demo loader all save through the ORM, so
 these receivers see every change. (Raw SQL and QuerySet.update() bypass them; after such
@@ -10,10 +12,12 @@ it: it is a child row that cascades.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from artifacts.annotations.models import PhotoAnnotation
 from artifacts.models import (
     Artifact,
     MilitaryIDDetails,
     ObjectDetails,
+    Photo,
     Phrase,
     SerialNumber,
     Source,
@@ -62,3 +66,28 @@ for model in CHILDREN:
 def source_saved(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created:
         index_artifact(*SourceCitation.objects.filter(source=instance).values_list("artifact_id", flat=True))
+
+
+@receiver(post_save, sender=PhotoAnnotation)
+def annotation_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_artifact(Photo.objects.filter(pk=instance.photo_id).values_list("artifact_id", flat=True).get())
+
+
+@receiver(post_delete, sender=PhotoAnnotation)
+def annotation_deleted(sender, instance, origin=None, **kwargs):
+    if _deleting_the_artifact(origin):
+        return
+    # Deleted with its photo, the photo's row is still there (children go first); once it
+    # goes, the document is rebuilt without the photo's regions.
+    artifact_id = Photo.objects.filter(pk=instance.photo_id).values_list("artifact_id", flat=True).first()
+    if artifact_id is not None:
+        index_artifact(artifact_id)
+
+
+@receiver(post_save, sender=Photo)
+def photo_saved(sender, instance, raw=False, created=False, **kwargs):
+    # Whether a photo is public decides whether its regions are searchable: a photo made
+    # public or restricted re-indexes its artifact. A new photo has no regions yet.
+    if not raw and not created and PhotoAnnotation.objects.filter(photo=instance).exists():
+        index_artifact(instance.artifact_id)

@@ -23,6 +23,7 @@ from artifacts.custody import chain, leaves, log
 from artifacts.models import Artifact, CustodyEvent, Photo, Phrase, SearchDocument, SerialNumber, Text, normalize_serial
 from artifacts.search import indexing
 from artifacts.search.document import build_document
+from artifacts.similarity.indexing import fingerprint_photos
 from artifacts.synthetic_words import (
     ENGLISH,
     ENGLISH_SYLLABLES,
@@ -52,8 +53,14 @@ def pools() -> dict:
     }
 
 
-def tiny_jpeg(seed: int) -> bytes:
+def tiny_jpeg(seed: int, pattern: bytes = b"") -> bytes:
+    """A 64 × 48 JPEG: a flat colour from `seed`, with a coarse 8 × 6 pattern of light and
+    dark cells from `pattern` when given, so that photos of different records have
+    different perceptual fingerprints (flat images would all hash alike)."""
     image = Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256))
+    if pattern:
+        cells = Image.frombytes("L", (8, 6), (pattern * 48)[:48]).resize((64, 48), Image.Resampling.NEAREST)
+        image = Image.merge("RGB", [Image.blend(band, cells, 0.6) for band in image.split()])
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=70)
     return buffer.getvalue()
@@ -164,6 +171,7 @@ def _batch(
                     military_id=None,
                     languages=[],
                     sources=[],
+                    annotations=[],
                 ).as_dict(),
             )
         )
@@ -174,6 +182,8 @@ def _batch(
     Phrase.objects.bulk_create(phrases, batch_size=1000)
     SerialNumber.objects.bulk_create(serials, batch_size=1000)
     Photo.objects.bulk_create(photos, batch_size=1000)
+    # bulk_create sends no signals: the same fingerprints the signal writes, in bulk.
+    fingerprint_photos(photos)
     CustodyEvent.objects.bulk_create(events, batch_size=1000)
     SearchDocument.objects.bulk_create(documents, batch_size=1000)
     # The same leaves the custody services append, for the rows written in bulk above.
@@ -181,7 +191,9 @@ def _batch(
 
 
 def _photo(artifact: Artifact, rng: random.Random) -> Photo:
-    data = tiny_jpeg(rng.randint(0, 10_000))
+    seed = rng.randint(0, 10_000)
+    pattern = hashlib.sha256(f"{artifact.accession_number}-{seed}".encode()).digest()
+    data = tiny_jpeg(seed, pattern)
     names = {}
     for kind in ("original", "thumbnail", "display"):
         token = hashlib.sha256(f"{artifact.accession_number}-{kind}".encode()).hexdigest()[:32]

@@ -31,6 +31,7 @@ from tests.access_world import (
     VIEWERS,
     WITHDRAWAL_REASON,
     P,
+    region_word,
     sees,
     sees_photo,
     tombstone,
@@ -96,6 +97,8 @@ def expect_detail(seen):
         assert "Record withdrawn" in seen.text and WITHDRAWAL_REASON in seen.text
     else:
         expect_artifact(seen)
+        if sees(seen.tier, seen.target):
+            assert_regions(seen, seen.target)
 
 
 def artifact_probe(url, label="record") -> Probe:
@@ -156,14 +159,30 @@ def expect_catalog(seen):
             assert f"/media/photos/{seen.world.photos[photos[0]].pk}/thumbnail/" in seen.text, key
 
 
+REGION = "region:"  # a search target: the word of a photo's transcribed region
+
+
 def search_term(world, target) -> str:
+    if target.startswith(REGION):
+        return region_word(target.removeprefix(REGION))
     return PERSONAL["researchers"][1].split()[-1] if target == "personal-datum" else world.code(target)
+
+
+def search_found(tier: int, target) -> list[str]:
+    """The artifacts a search for the target must find: the artifact by its code word; by
+    a region's word, the photo's artifact (if the viewer may find it) when the photo itself
+    is public, whoever asks: neither restricted nor showing personal data."""
+    if target.startswith(REGION):
+        owner, options, _tiers = PHOTOS[target.removeprefix(REGION)]
+        public = options.get("access_level", P) == P and not options.get("shows_personal_data")
+        return [owner] if public and sees(tier, owner) else []
+    return [target] if target in ARTIFACTS and sees(tier, target) else []
 
 
 def expect_search(seen):
     _ok(seen)
     term = search_term(seen.world, seen.target)
-    found = [seen.target] if seen.target in ARTIFACTS and sees(seen.tier, seen.target) else []
+    found = search_found(seen.tier, seen.target)
     expected = f"1 artifact matches “{term}”" if found else f"No artifacts match “{term}”"
     assert sentence(seen.text).startswith(expected)
     assert facets_shown(seen.text) == expected_facets(seen.world, seen.tier, found)
@@ -191,14 +210,34 @@ def expect_related(seen):
 
 
 def assert_gallery_images(seen):
-    """Exactly the gallery's photos this viewer may see are referred to, by any address."""
-    shown = set(re.findall(r"/media/photos/(\d+)/", seen.text))
+    """Exactly the gallery's photos this viewer may see are referred to, by any address;
+    the record page's similar images, photos of other records, only if the viewer may see
+    them (the world's photos are all one picture)."""
+    text = seen.text
+    similar = re.search(r'<section id="similar".*?</section>', text, re.S)
+    if similar:
+        text = text.replace(similar.group(0), "")
+        listed = set(re.findall(r"/media/photos/(\d+)/", similar.group(0)))
+        may_see = {str(photo.pk) for key, photo in seen.world.photos.items() if sees_photo(seen.tier, key)}
+        assert listed <= may_see
+    shown = set(re.findall(r"/media/photos/(\d+)/", text))
     assert shown == {str(seen.world.photos[key].pk) for key in seen.world.photos_of("gallery", seen.tier)}
+
+
+REGION_TEXT = re.compile(r"Scrawled (\w+quill)")
+
+
+def assert_regions(seen, artifact_key):
+    """Exactly the transcribed regions of the artifact's photos this viewer may see (each
+    photo has one) are shown, and no other record's."""
+    shown = set(REGION_TEXT.findall(seen.text))
+    assert shown == {region_word(key) for key in seen.world.photos_of(artifact_key, seen.tier)}, shown
 
 
 def expect_gallery(seen):
     _ok(seen)
     assert_gallery_images(seen)
+    assert_regions(seen, "gallery")
     takes = seen.viewer in TAKES_ORIGINALS
     assert ("/original/" in seen.text) == takes, "originals are linked only for staff allowed to take them"
 
@@ -220,9 +259,16 @@ def expect_custody(seen):
         assert files == {seen.world.photos[key].sha256 for key in seen.world.photos_of(seen.target, seen.tier)}
 
 
+def sees_file(tier: int, photo_key: str) -> bool:
+    """A photo's files are served to whoever sees it, and a redacted copy's also to whoever
+    sees its original (galleries show one of the two; the copy hides nothing more)."""
+    source = PHOTOS[photo_key][1].get("redacted_from")
+    return sees_photo(tier, photo_key) or (source is not None and sees_photo(tier, source))
+
+
 def expect_photo_file(seen):
     key, kind = seen.target
-    if not sees_photo(seen.tier, key):
+    if not sees_file(seen.tier, key):
         assert seen.response.status_code == 404
     elif kind == "original" and seen.viewer not in TAKES_ORIGINALS:
         assert seen.response.status_code == 403  # the photo is visible; its metadata-laden original is not
@@ -265,6 +311,7 @@ def expect_manifest(seen):
     if sees(seen.tier, seen.target) and seen.world.photos_of(seen.target, seen.tier):
         _ok(seen, "application/ld+json")
         assert seen.world.code(seen.target) in seen.text
+        assert_regions(seen, seen.target)
     else:
         assert seen.response.status_code == 404
 
@@ -272,12 +319,18 @@ def expect_manifest(seen):
 def expect_manifest_images(seen):
     _ok(seen, "application/ld+json")
     assert_gallery_images(seen)
+    assert_regions(seen, "gallery")
 
 
 def expect_api_record(seen):
     _ok(seen, "application/json")
     record = json.loads(seen.text)
     assert_gallery_images(seen)
+    assert_regions(seen, "gallery")
+    regions = [region for photo in record["photos"] for region in photo["annotations"]]
+    assert sorted(REGION_TEXT.search(region["transcription"]).group(1) for region in regions) == sorted(
+        region_word(key) for key in seen.world.photos_of("gallery", seen.tier)
+    )
     withheld = [key for key, (_, _, level, _) in PERSONAL.items() if level > seen.tier]
     assert [item["withheld"] for item in record["personal_data"]].count(True) == len(withheld)
 
@@ -351,7 +404,7 @@ URL_KINDS = {
             "search",
             lambda world, target: reverse("catalog") + "?q=" + search_term(world, target),
             expect_search,
-            (*ARTIFACTS, "personal-datum"),
+            (*ARTIFACTS, "personal-datum", *(REGION + key for key in PHOTOS)),
         ),
     ),
     # A place or unit known only from records the viewer may not see does not exist for them.
@@ -413,6 +466,9 @@ URL_KINDS = {
     "sitemap": (Probe("public-only", lambda world, _: reverse("sitemap"), expect_sitemap),),
     "robots-txt": (Probe("robots", lambda world, _: reverse("robots-txt"), expect_robots),),
     "graphic-preference": (Probe("get", lambda world, _: reverse("graphic-preference"), expect_post_only),),
+    "same-object": (Probe("get", lambda world, _: reverse("same-object", args=[_acc(world, HUB)]), expect_post_only),),
+    "search-by-picture": (Probe("form", lambda world, _: reverse("search-by-picture"), expect_no_records),),
+    "api:photos-similar": (Probe("get", lambda world, _: reverse("api:photos-similar"), expect_post_only),),
     "set-language": (Probe("get", lambda world, _: reverse("set-language"), expect_post_only),),
     "transparency": (Probe("page", lambda world, _: reverse("transparency"), expect_no_records),),
     "transparency-latest": (Probe("head", lambda world, _: reverse("transparency-latest"), expect_log_answer),),

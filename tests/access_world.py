@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from artifacts import publication
+from artifacts.annotations.models import PhotoAnnotation
 from artifacts.choices import AccessLevel, PublicationStatus
 from artifacts.models import Artifact, PersonalDatum, Photo, Relation
 from tests.factories import ArtifactFactory, TextFactory, UserFactory, make_photo
@@ -99,6 +100,27 @@ def sees_photo(tier: int, photo_key: str) -> bool:
     return tier in PHOTOS[photo_key][2]
 
 
+# Every photo has one transcribed region, written with a word of its own: a region is seen
+# exactly where its photo is, and found by search only when its photo is public.
+def region_word(photo_key: str) -> str:
+    """A word found only in the region of this photo (one token, so that it can be searched
+    for alone; "quill" ends it, so that no photo's word is part of another's)."""
+    return "".join(part.capitalize() for part in photo_key.split("-")) + "quill"
+
+
+def region_texts(photo_key: str) -> tuple[str, str]:
+    """The region's transcription and translation."""
+    return f"Scrawled {region_word(photo_key)}", f"Meaning {region_word(photo_key)}"
+
+
+def sees_region_text(tier: int, photo_key: str) -> bool:
+    """Whether the text of this photo's region is this tier's to read anywhere: the photo's
+    own, and a redacted copy's also to whoever sees its original (the copy hides nothing
+    more; galleries show one of the two, with its regions)."""
+    source = PHOTOS[photo_key][1].get("redacted_from")
+    return sees_photo(tier, photo_key) or (source is not None and sees_photo(tier, source))
+
+
 @dataclass
 class World:
     artifacts: dict[str, Artifact] = field(default_factory=dict)
@@ -141,6 +163,8 @@ class World:
         for key, photo in self.photos.items():
             if not sees_photo(tier, key):
                 markers[f"photo {key}"] = [f"~{key}~", f"/media/photos/{photo.pk}/", photo.sha256]
+            if not sees_region_text(tier, key):
+                markers[f"region of photo {key}"] = list(region_texts(key))
         for key, (_, value, level, _) in PERSONAL.items():
             if level > tier:
                 markers[f"personal datum {key}"] = [value]
@@ -191,6 +215,11 @@ def build_world() -> World:
         world.photos[key] = make_photo(
             world.artifacts[owner], caption=f"Shot ~{key}~", uploaded=upload(data=data), **options
         )
+        transcription, translation = region_texts(key)
+        PhotoAnnotation.objects.create(
+            photo=world.photos[key], x=0.1, y=0.2, width=0.5, height=0.3, transcription=transcription,
+            translation=translation,
+        )  # fmt: skip
 
     letter = TextFactory(artifact=world.artifacts["gallery"], label="Letter home", translation="Dear mother.")
     for key, (kind, value, level, in_letter) in PERSONAL.items():

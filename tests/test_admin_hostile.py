@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifacts import held_uploads
+from artifacts.annotations.models import PhotoAnnotation
 from artifacts.choices import ArtifactType
 from artifacts.custody.models import CustodyAttachment
 from artifacts.models import Artifact, Language, Person, Photo, Source
@@ -118,7 +119,9 @@ def world(db):
         users[role].groups.add(Group.objects.get(name=role))
     artifact = ArtifactFactory(title="Military ID", recovery_date="2025-01", cited_in=SourceFactory())
     TextFactory(artifact=artifact)
-    make_photo(artifact)
+    photo = make_photo(artifact)
+    # A transcribed region: its own admin's change page, and an existing row of the photo's inline.
+    PhotoAnnotation.objects.create(photo=photo, x=0.1, y=0.2, width=0.3, height=0.1, transcription="Kursk, 1944")
     make_custody_event(artifact, attachments=[(upload("form.pdf", b"%form%", "application/pdf"), "Form")])
     Language.objects.get_or_create(code="uk", defaults={"name": "Ukrainian"})
     # The factory's wording made a place and an organisation; a person is made here.

@@ -226,3 +226,27 @@ def test_admin_action_downloads_a_valid_zipped_bag(client, staff_user, artifact,
     assert other.accession_number not in (bag_dir / "data" / "README.txt").read_text()
     assert f"photo-{photos['staff'].pk}-original." in " ".join(files_in(bag_dir, artifact.accession_number))
     assert metadata(bag_dir, artifact.accession_number)["url"].startswith("http://testserver/artifacts/")
+
+
+def test_transcribed_regions_travel_with_the_photos_the_exporter_may_see(artifact, photos, researcher, tmp_path):
+    from artifacts.models import PhotoAnnotation
+
+    region = dict(x=0.1, y=0.2, width=0.3, height=0.1, original_language="ko", translation_language="en")
+    PhotoAnnotation.objects.create(photo=photos["public"], transcription="검열필", translation="Censored", **region)
+    PhotoAnnotation.objects.create(photo=photos["face"], transcription="김철", translation="Kim Chol", **region)
+
+    export("--artifact", artifact.accession_number, "--out", str(tmp_path / "public"))
+    public = {p["caption"]: p for p in metadata(tmp_path / "public", artifact.accession_number)["photos"]}
+    front = public["Front"]["transcribed_regions"]
+    assert [(r["transcription"], r["translation"], r["original_language"]) for r in front] == [
+        ("검열필", "Censored", "ko")
+    ]
+    assert front[0]["region"] == {"x": 0.1, "y": 0.2, "width": 0.3, "height": 0.1}
+    # The face photo is withheld from the public, and so is what is written on it.
+    assert "김철" not in json.dumps(public, ensure_ascii=False)
+
+    export(
+        "--artifact", artifact.accession_number, "--out", str(tmp_path / "researcher"), "--as-user", researcher.username
+    )
+    seen = {p["caption"]: p for p in metadata(tmp_path / "researcher", artifact.accession_number)["photos"]}
+    assert [r["transcription"] for r in seen["Owner's face"]["transcribed_regions"]] == ["김철"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from artifacts.admin import artifact, authorities, custody, photos, reference, users  # noqa: F401  (registers the admins)
+from artifacts.admin import annotations, artifact, authorities, custody, photos, reference, users  # noqa: F401  (registers the admins)
 
 admin.site.site_header = _("Battlefield Artifacts Archive: curation")
 admin.site.site_title = _("Archive curation")

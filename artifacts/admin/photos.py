@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from artifacts import exif_privacy
 from artifacts.access import takes_originals
+from artifacts.admin.annotations import PhotoAnnotationInline, save_annotation_formset
 from artifacts.admin.common import (
     HistoryAdmin,
     RemovesWrittenFiles,
     note_written,
     photo_preview,
 )
+from artifacts.admin.redaction import RedactionMixin
 from artifacts.custody.services import withdraw_photo
 from artifacts.forms import PhotoForm
 from artifacts.models import Photo
@@ -83,7 +85,7 @@ def save_photo_formset(request, formset) -> None:
 
 
 @admin.register(Photo)
-class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
+class PhotoAdmin(RedactionMixin, RemovesWrittenFiles, HistoryAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail_preview",
@@ -157,6 +159,16 @@ class PhotoAdmin(RemovesWrittenFiles, HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.change_readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        # Regions are marked on a stored image: there is none to mark until the photo is saved.
+        return [PhotoAnnotationInline] if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PhotoAnnotationInline.model:
+            save_annotation_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def revert_disabled(self, request, obj=None):
         # A photo's stored file and its technical fields never change; there is nothing to revert to.

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from artifacts.choices import Script
 from artifacts.language_tags import language_tag_field, with_script
+from artifacts.querysets import PhotoAnnotationQuerySet
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -53,6 +54,7 @@ class PhotoAnnotation(models.Model):
         help_text=_("Account that marked the region."),
     )
     history = HistoricalRecords()
+    objects = PhotoAnnotationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transcribed region")

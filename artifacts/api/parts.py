@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from artifacts.access import takes_originals
+from artifacts.annotations.models import PhotoAnnotation
 from artifacts.api.authorities import AuthoritySerializer
 from artifacts.api.fields import AbsoluteURLField, EDTFWordsField
 from artifacts.models import (
@@ -75,6 +76,64 @@ class OriginalFileSerializer(serializers.Serializer):
     height = serializers.IntegerField()
 
 
+class RegionSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text=_("Left edge, as a fraction of the image's width."))
+    y = serializers.FloatField(help_text=_("Top edge, as a fraction of the image's height."))
+    width = serializers.FloatField(help_text=_("As a fraction of the image's width."))
+    height = serializers.FloatField(help_text=_("As a fraction of the image's height."))
+
+
+class PixelRegionSerializer(serializers.Serializer):
+    x = serializers.IntegerField()
+    y = serializers.IntegerField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    media_fragment = serializers.CharField(help_text=_("The W3C media fragment of the region, e.g. xywh=10,20,300,40."))
+
+
+@extend_schema_serializer(
+    description=_(
+        "A transcribed region of the photo: what is written in one part of the image, with its transliteration "
+        "and translation. The region is given as fractions of the image and in pixels of the display image."
+    )
+)
+class AnnotationSerializer(serializers.ModelSerializer):
+    """A transcribed region of the photo: what is written in one part of the image."""
+
+    region = serializers.SerializerMethodField()
+    display_region = serializers.SerializerMethodField()
+    transliteration_lang = serializers.CharField(
+        read_only=True, help_text=_("The transliteration's language tag, naming its script (e.g. ko-Latn).")
+    )
+
+    class Meta:
+        model = PhotoAnnotation
+        fields = [
+            "id",
+            "position",
+            "label",
+            "region",
+            "display_region",
+            "transcription",
+            "original_language",
+            "transliteration",
+            "transliteration_script",
+            "transliteration_lang",
+            "translation",
+            "translation_language",
+            "note",
+        ]
+
+    @extend_schema_field(RegionSerializer)
+    def get_region(self, annotation):
+        return {"x": annotation.x, "y": annotation.y, "width": annotation.width, "height": annotation.height}
+
+    @extend_schema_field(PixelRegionSerializer)
+    def get_display_region(self, annotation):
+        x, y, width, height = annotation.display_xywh
+        return {"x": x, "y": y, "width": width, "height": height, "media_fragment": annotation.media_fragment}
+
+
 @extend_schema_serializer(
     description=_(
         "A photo or illustration you may see. Images with graphic content are flagged (graphic_content), not "
@@ -95,6 +154,12 @@ class PhotoSerializer(serializers.ModelSerializer):
     display = serializers.SerializerMethodField()
     thumbnail = serializers.SerializerMethodField()
     original = serializers.SerializerMethodField()
+    annotations = AnnotationSerializer(
+        source="visible_annotations",
+        many=True,
+        read_only=True,
+        help_text=_("Transcribed regions of the image, in reading order."),
+    )
 
     class Meta:
         model = Photo
@@ -111,6 +176,7 @@ class PhotoSerializer(serializers.ModelSerializer):
             "display",
             "thumbnail",
             "original",
+            "annotations",
         ]
 
     def _url(self, photo, kind):

@@ -23,6 +23,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from artifacts import citations, paging
 from artifacts.access import viewer_level
+from artifacts.annotations.reading import attach_annotations
 from artifacts.api.serializers import ArtifactDetailSerializer, ArtifactSummarySerializer
 from artifacts.authorities.models import authority_prefetch
 from artifacts.choices import AccessLevel, ArtifactType, VerificationStatus
@@ -296,6 +297,7 @@ class ArtifactViewSet(viewsets.ReadOnlyModelViewSet):
         photos = list(Photo.objects.visible_to(user).filter(artifact=artifact).defer("exif").order_by("position", "pk"))
         for photo in photos:
             photo.artifact = artifact
+        attach_annotations(photos, user)
         artifact.visible_photos = photos
         artifact.visible_relations = visible_relations(artifact, user)
         artifact.personal_data_items = personal_data_items(artifact, user)

@@ -31,7 +31,7 @@ def index_in_bulk(artifact_ids: list[int], *, new=()) -> None:
         artifacts = (
             Artifact.objects.filter(pk__in=chunk)
             .select_related(*indexing.ARTIFACT_RELATED)
-            .prefetch_related(*indexing.ARTIFACT_PREFETCH)
+            .prefetch_related(*indexing.artifact_prefetch())
         )
         documents = [SearchDocument(artifact_id=a.pk, **build_document(a).as_dict()) for a in artifacts]
         stored = set(SearchDocument.objects.filter(pk__in=chunk).values_list("pk", flat=True))

@@ -80,9 +80,13 @@ class Writer:
     def write_chunk(self, plans: list[RowPlan]) -> list[str]:
         """Write the rows; returns created/updated/unchanged for each, in order."""
         changed = {id(plan) for plan in plans if plan.is_new or plan.changed_fields or plan.languages is not None}
-        # What each new artifact was given, kept to build its search document from memory.
+        # What each new artifact was given, kept to build its search document from memory
+        # (a new artifact has no transcribed regions: they are marked on stored photos).
         self.built = {
-            id(plan): {**{key: [] for key in ("texts", "phrases", "serial_numbers", "sources")}, **NO_DETAILS}
+            id(plan): {
+                **{key: [] for key in ("texts", "phrases", "serial_numbers", "sources", "annotations")},
+                **NO_DETAILS,
+            }
             for plan in plans
             if plan.is_new
         }

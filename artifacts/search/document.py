@@ -13,6 +13,9 @@ Four weights, as PostgreSQL names them and as the FTS5 table has columns:
 Only what the record's public page shows is indexed. Personal data (held apart, with its
 own access level), internal notes, photos and their captions (photos have access levels
 of their own) are never read here, so a search can never reveal what a page withholds.
+Transcribed regions (artifacts.annotations) are indexed like texts, but only those of
+photos the public may see: a region of a restricted photo is never found by search, even
+by a viewer who may see it on the page.
 Which records a viewer may find is decided by visible_to() at query time, not here.
 """
 
@@ -67,6 +70,23 @@ class Document:
 FETCH = object()  # build_document: read this child through the artifact's relation
 
 
+def public_annotations(artifact) -> list:
+    """The transcribed regions of the artifact's photos that the public may see, in reading
+    order: from `public_photos` if indexing.artifact_prefetch() fetched them, else read."""
+    photos = getattr(artifact, "public_photos", None)
+    if photos is not None:
+        return [annotation for photo in photos for annotation in photo.annotations.all()]
+    if artifact.pk is None:
+        return []
+    from django.contrib.auth.models import AnonymousUser
+
+    from artifacts.annotations.models import PhotoAnnotation
+
+    # The photo's own access decides; the artifact's is applied to every search at query time.
+    visible = PhotoAnnotation.objects.visible_to(AnonymousUser(), artifact_checked=True)
+    return list(visible.filter(photo__artifact=artifact).order_by("photo__position", "photo", "position", "pk"))
+
+
 def _add_names(target: _Field, authority) -> None:
     for name in authority.names.all():
         target.add(name.name, latin_aliases=True)
@@ -85,11 +105,12 @@ def build_document(
     military_id=FETCH,
     languages=FETCH,
     sources=FETCH,
+    annotations=FETCH,
 ) -> Document:
     """The search document of `artifact`. Children may be passed in (None for a missing
     one-to-one detail), as bulk indexing does from objects in memory; otherwise they are
     read through the artifact's relations, which a caller can prefetch (see
-    indexing.ARTIFACT_PREFETCH)."""
+    indexing.artifact_prefetch())."""
     if texts is FETCH:
         texts = artifact.texts.all()
     if phrases is FETCH:
@@ -104,6 +125,8 @@ def build_document(
         languages = artifact.languages.all()
     if sources is FETCH:
         sources = artifact.sources.all()
+    if annotations is FETCH:
+        annotations = public_annotations(artifact)
 
     title, body, description, notes = _Field(), _Field(), _Field(), _Field()
     title.add(artifact.title)
@@ -118,6 +141,12 @@ def build_document(
         notes.add(text.note)
         notes.add(text.attributed_author)
         notes.add(text.translator)
+    for annotation in annotations:  # what is written in a region of a public photo
+        body.add(annotation.transcription)
+        body.add(annotation.transliteration, latin_aliases=True)
+        body.add(annotation.translation)
+        notes.add(annotation.label)
+        notes.add(annotation.note)
     for serial in serial_numbers:
         body.add(serial.value)
         body.add_extra(serial_tokens(serial.value))

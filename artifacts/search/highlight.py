@@ -171,6 +171,9 @@ def best_snippet(values: list[str], matcher: Matcher) -> SafeString | None:
 
 def _children_texts(artifact_ids):
     """The texts of the artifacts' children that a snippet may quote, in one query."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from artifacts.annotations.models import PhotoAnnotation
     from artifacts.models import ObjectDetails, Phrase, SerialNumber, Text
 
     def rows(model, order, *fields):
@@ -183,10 +186,25 @@ def _children_texts(artifact_ids):
             .values_list("artifact_id", "snippet_order", *names)
         )
 
+    # Transcribed regions: only those the search document holds, of photos the public may see.
+    regions = (
+        PhotoAnnotation.objects.visible_to(AnonymousUser(), artifact_checked=True)
+        .filter(photo__artifact_id__in=artifact_ids)
+        .order_by()
+        .annotate(
+            snippet_order=Value(5, output_field=IntegerField()),
+            v0=Cast("translation", TextField()),
+            v1=Cast("transcription", TextField()),
+            v2=Cast("transliteration", TextField()),
+            v3=Cast("note", TextField()),
+        )
+        .values_list("photo__artifact_id", "snippet_order", "v0", "v1", "v2", "v3")
+    )
     query = rows(Phrase, 1, "translation", "original_text", "transliteration", "").union(
         rows(Text, 2, "translation", "original_text", "transliteration", "note"),
         rows(SerialNumber, 3, "value", "location", "", ""),
         rows(ObjectDetails, 4, "markings", "manufacturer", "model", "calibre"),
+        regions,
         all=True,
     )
     found: dict[int, list[str]] = {}

@@ -30,6 +30,26 @@ ARTIFACT_PREFETCH = (
     "military_id__issuer__names",
 )
 ARTIFACT_RELATED = ("object_details", "military_id")
+
+
+def artifact_prefetch() -> tuple:
+    """ARTIFACT_PREFETCH, and the photos the public may see with their transcribed regions
+    (as `public_photos`, see document.public_annotations): a queryset, so built on use."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Prefetch
+
+    from artifacts.annotations.models import PhotoAnnotation
+    from artifacts.models import Photo
+
+    photos = (
+        Photo.objects.visible_to(AnonymousUser(), artifact_checked=True)
+        .only("pk", "artifact_id", "position")
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("annotations", queryset=PhotoAnnotation.objects.order_by("position", "pk")))
+    )
+    return (*ARTIFACT_PREFETCH, Prefetch("photos", queryset=photos, to_attr="public_photos"))
+
+
 BATCH_SIZE = 500
 
 _state = threading.local()
@@ -65,7 +85,7 @@ def index_artifacts(artifact_ids: Iterable[int], *, using: str = "default", rewr
             Artifact.objects.using(using)
             .filter(pk__in=chunk)
             .select_related(*ARTIFACT_RELATED)
-            .prefetch_related(*ARTIFACT_PREFETCH)
+            .prefetch_related(*artifact_prefetch())
         )
         built = {artifact.pk: build_document(artifact).as_dict() for artifact in artifacts}
         with transaction.atomic(using=using):

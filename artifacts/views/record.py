@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info, gettext, gettext_lazy, n
 
 from artifacts import citations, publication
 from artifacts.access import sees_drafts, takes_originals
+from artifacts.annotations.reading import attach_annotations
 from artifacts.caching import remember
 from artifacts.choices import CustodyEventType, RelationType
 from artifacts.custody import heads
@@ -21,6 +22,7 @@ from artifacts.custody.models import LeafKind, LogLeaf
 from artifacts.custody.record import event_document
 from artifacts.models import Artifact, Language, PersonalDatum, Photo, Relation, SourceCitation
 from artifacts.revisions import history_summary
+from artifacts.similarity.views import similar_on_record
 from artifacts.views.pages import shows_graphic
 
 INVERSE_RELATION = {RelationType.PART_OF: gettext_lazy("Has as a part")}
@@ -119,6 +121,30 @@ def _texts(artifact) -> list:
     return texts
 
 
+REGION_CROP = (320, 160)  # px: the largest a region's preview is drawn in the list
+
+
+def _annotated_photos(photos, user) -> list:
+    """The photos that have transcribed regions this user may see, each region with what
+    its listing needs: its box as fractions and as a viewBox of the display image (the SVG
+    preview crops by viewBox: no inline style, no extra image file), the preview's size,
+    and the names of its languages."""
+    attach_annotations(photos, user)
+    annotated = [photo for photo in photos if photo.visible_annotations]
+    names = remember("language-names", lambda: dict(Language.objects.values_list("code", "name"))) if annotated else {}
+    for photo in annotated:
+        for number, region in enumerate(photo.visible_annotations, start=1):
+            x, y, w, h = region.display_xywh
+            scale = min(REGION_CROP[0] / w, REGION_CROP[1] / h, 3)  # a small stamp: enlarged, but not blurred away
+            region.number = number
+            region.view_box = f"{x} {y} {w} {h}"
+            region.crop_width, region.crop_height = max(1, round(w * scale)), max(1, round(h * scale))
+            region.fractions = " ".join(repr(value) for value in (region.x, region.y, region.width, region.height))
+            region.original_language_name = _language_name(region.original_language, names)
+            region.translation_language_name = _language_name(region.translation_language, names)
+    return annotated
+
+
 def artifact_detail(request, accession):
     user = request.user
     if "\x00" in accession:
@@ -150,6 +176,7 @@ def artifact_detail(request, accession):
     revealed = shows_graphic(request)
     for photo in photos:
         photo.hidden = (artifact.graphic_content or photo.graphic_content) and not revealed
+    annotated_photos = _annotated_photos(photos, user)
     phrases = list(artifact.phrases.all())
     phrase_columns, phrase_missing = _phrase_columns(phrases)
     custody = list(
@@ -174,6 +201,7 @@ def artifact_detail(request, accession):
         "history": history_summary(artifact, user),
         "photos": photos,
         "any_hidden": any(photo.hidden for photo in photos),
+        "annotated_photos": annotated_photos,
         "any_graphic": artifact.graphic_content or any(photo.graphic_content for photo in photos),
         "show_graphic": revealed,
         "texts": texts,
@@ -188,6 +216,7 @@ def artifact_detail(request, accession):
         "custody": custody,
         "citations": sources,
         "related": _related(artifact, user),
+        "similar": similar_on_record(artifact, photos, request),
         "cite": citations.for_artifact(artifact, request),
         "json_ld": citations.json_ld_script(metadata),
         "languages": languages,

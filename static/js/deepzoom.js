@@ -31,6 +31,7 @@
   var dialog = null;
   var viewer = null;
   var opener = null;
+  var current = null; // the link whose image the viewer shows
   var parts = {};
 
   function loadOpenSeadragon() {
@@ -170,6 +171,7 @@
       buildDialog();
     }
     opener = clicked; // focus goes back here when the viewer closes
+    current = link;
     parts.title.textContent = link.getAttribute("data-zoom-caption") || text("image", "Image");
     var notice = link.getAttribute("data-zoom-notice") || "";
     parts.notice.textContent = notice;
@@ -211,6 +213,12 @@
         });
         viewer.addHandler("open", function () {
           parts.status.textContent = "";
+          // Other scripts draw on the opened image (deepzoom-regions.js: transcribed regions).
+          document.dispatchEvent(
+            new CustomEvent("deepzoom:open", {
+              detail: { viewer: viewer, link: current, OpenSeadragon: OpenSeadragon },
+            })
+          );
         });
         viewer.addHandler("open-failed", function () {
           parts.status.textContent = text(
