@@ -11,6 +11,7 @@ that loading depends on copies the migrated one and loads the demo with its sett
 """
 
 import atexit
+import json
 import os
 import secrets
 import shutil
@@ -137,6 +138,12 @@ class ArchiveInstance:
             timeout=timeout,
             check=False,
         )
+
+    def shell_json(self, script: str):
+        """Run `script` in `manage.py shell` and read the JSON its last printed line holds."""
+        result = self.manage("shell", "-c", script)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _archive_env(database_url: str, workdir: Path, extra_env: dict | None) -> dict:

@@ -135,19 +135,13 @@ print(json.dumps([[r.x, r.y, r.width, r.height, r.translation or r.transcription
 """
 
 
-def shell_json(site, script: str):
-    result = site.manage("shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def unmarked_photo(site) -> dict:
     """A photo with no regions yet (each test marks one, so the next test gets another)."""
-    return {"photo": shell_json(site, UNMARKED)}
+    return {"photo": site.shell_json(UNMARKED)}
 
 
 def regions_of(site, pk: int) -> list:
-    return shell_json(site, REGIONS.format(pk=pk))
+    return site.shell_json(REGIONS.format(pk=pk))
 
 
 def signed_in(browser, site, **options):

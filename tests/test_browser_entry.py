@@ -163,12 +163,6 @@ def signed_in(browser, admin_site, **options):
     return context, page, errors
 
 
-def shell_json(admin_site, script: str):
-    result = admin_site.manage("shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def admin_site():
     with archive_instance() as instance:
@@ -240,7 +234,7 @@ def test_photos_are_previewed_checked_and_reordered_with_the_keyboard(browser, a
 
     page.locator("input[name=_continue]").first.click()
     page.wait_for_load_state()
-    saved = shell_json(admin_site, POSITIONS % "Rifle entered with two photos")
+    saved = admin_site.shell_json(POSITIONS % "Rifle entered with two photos")
     assert saved["photos"] == [[0, "plain.jpg"], [1, "located.jpg"]]
     expect(page.locator(".messagelist .warning")).to_contain_text("GPS coordinates (51.72000, 36.19167)")
 
@@ -250,7 +244,7 @@ def test_photos_are_previewed_checked_and_reordered_with_the_keyboard(browser, a
     page.keyboard.press("Enter")
     page.locator("input[name=_continue]").first.click()
     page.wait_for_load_state()
-    saved = shell_json(admin_site, POSITIONS % "Rifle entered with two photos")
+    saved = admin_site.shell_json(POSITIONS % "Rifle entered with two photos")
     assert saved["photos"] == [[0, "located.jpg"], [1, "plain.jpg"]]
     context.close()
     assert errors == []
@@ -273,7 +267,7 @@ def test_without_scripts_the_type_is_chosen_by_a_link_and_photos_still_go_in_tog
     page.wait_for_load_state()
     assert "was added successfully" in page.content()
     context.close()
-    saved = shell_json(admin_site, POSITIONS % "Booklet entered without scripts")
+    saved = admin_site.shell_json(POSITIONS % "Booklet entered without scripts")
     assert saved["photos"] == [[0, "first.jpg"], [1, "second.jpg"]]
 
 
@@ -311,6 +305,6 @@ def test_an_invalid_date_with_two_photos_keeps_them_held_and_the_corrected_form_
         page.wait_for_load_state()
         assert "was added successfully" in page.content()
         context.close()
-        saved = shell_json(admin_site, POSITIONS % title)
+        saved = admin_site.shell_json(POSITIONS % title)
         assert saved["photos"] == [[0, f"front-{width}.jpg"], [1, f"back-{width}.jpg"]]
         assert errors == []

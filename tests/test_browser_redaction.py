@@ -2,8 +2,6 @@
 resized with the keyboard, a second one added and removed, then the copy made; the
 public record then shows the copy, with the box black."""
 
-import json
-
 import pytest
 
 from tests.browser_server import archive_instance
@@ -41,16 +39,10 @@ print(json.dumps({{"copy": copy.pk, "boxes": copy.redaction_boxes, "caption": co
 """
 
 
-def shell_json(site, script: str):
-    result = site.manage("shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def site():
     with archive_instance() as instance:
-        yield instance, shell_json(instance, SEED)
+        yield instance, instance.shell_json(SEED)
 
 
 def signed_in(browser, url, **context_options):
@@ -119,7 +111,7 @@ def test_a_curator_draws_adjusts_and_makes_a_redacted_copy(browser, site, tmp_pa
     context.close()
     assert not errors, errors
 
-    saved = shell_json(instance, RESULT.format(pk=seeded["photo"]))
+    saved = instance.shell_json(RESULT.format(pk=seeded["photo"]))
     assert [round(v * 100, 2) for v in saved["boxes"][0]] == pytest.approx(adjusted, abs=0.011)
     assert len(saved["boxes"]) == 1 and saved["caption"] == "Soldier's portrait, face visible (redacted copy)"
 
@@ -134,7 +126,7 @@ def test_a_curator_draws_adjusts_and_makes_a_redacted_copy(browser, site, tmp_pa
 def test_the_redaction_page_works_on_a_phone_and_by_touch(browser, site):
     instance, seeded = site
     # A photo of its own: the first test's photo has a copy by now, and only one is allowed.
-    photo = shell_json(instance, SEED.replace("redact-curator", "phone-curator"))
+    photo = instance.shell_json(SEED.replace("redact-curator", "phone-curator"))
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
     page.goto(instance.url + "/admin/login/")
