@@ -21,7 +21,7 @@ CHANGELIST = reverse("admin:artifacts_artifact_changelist")
 
 @pytest.fixture
 def curator(client, staff_user):
-    Language.objects.create(code="ko", name="Korean")
+    Language.objects.get_or_create(code="ko", defaults={"name": "Korean"})
     client.force_login(staff_user)
     return staff_user
 

@@ -66,7 +66,7 @@ def test_every_kind_of_child_and_related_record_is_followed():
     identity = ArtifactFactory(title="ID", artifact_type="military_id")
     MilitaryIDDetails.objects.create(artifact=identity, document_type="Soldier's booklet")
     assert hits("booklet") == {"ID"}
-    identity.languages.add(Language.objects.create(code="ko", name="Korean"))
+    identity.languages.add(Language.objects.get_or_create(code="ko", defaults={"name": "Korean"})[0])
     assert hits("korean") == {"ID"}
     source = SourceFactory(title="Dispatch from the front")
     ArtifactFactory(title="Cited", cited_in=source)

@@ -9,6 +9,7 @@ one, or the stored record with the row's changes applied): lengths, choices, EDT
 and numbers are validated exactly as the admin form validates them.
 """
 
+import difflib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -23,6 +24,8 @@ from artifacts.models import Artifact, Language, Photo, Phrase, SerialNumber, Te
 
 # Columns checked here; the parts (sources, details, photos) check their own.
 OWN_COLUMNS = {"accession_number", "languages", "serial_numbers", *ARTIFACT_FIELDS}
+# Up to this many languages, an unknown code's message lists them all.
+LISTED_LANGUAGES = 12
 
 
 @dataclass
@@ -194,6 +197,28 @@ class RowValidator:
                 for message in messages:
                     add(None if name == NON_FIELD_ERRORS else name, message)
 
+    def _unknown_language(self, code: str) -> str:
+        codes = sorted(known.code for known in self.languages.values())
+        if not codes:
+            return _("unknown language code “%(code)s” (known: none yet; add languages in the admin).") % {"code": code}
+        if len(codes) <= LISTED_LANGUAGES:
+            message = _("unknown language code “%(code)s” (known: %(known)s; add languages in the admin).")
+            return message % {"code": code, "known": ", ".join(codes)}
+        # A fresh archive knows every ISO 639-1 code: a list of two hundred helps nobody, the
+        # nearest codes and names do (a typo, or a language's name typed for its code).
+        typed = code.casefold()
+        by_name = {known.name.casefold(): known.code for known in self.languages.values()}
+        near = [by_name[typed]] if typed in by_name else []  # the name typed for the code
+        near += [known for known in codes if typed.startswith(known) or known.startswith(typed)]  # "kor" for "ko"
+        near += difflib.get_close_matches(typed, codes, n=3, cutoff=0.67)
+        near += [by_name[name] for name in difflib.get_close_matches(typed, list(by_name), n=2, cutoff=0.8)]
+        near = list(dict.fromkeys(near))[:3]
+        if near:
+            message = _("unknown language code “%(code)s” (did you mean %(near)s? The admin lists every language.)")
+            return message % {"code": code, "near": ", ".join(near)}
+        message = _("unknown language code “%(code)s” (not an ISO 639 code the archive knows; add it in the admin).")
+        return message % {"code": code}
+
     def _languages(self, plan: RowPlan, values: dict, add) -> None:
         if "languages" not in values:
             return
@@ -201,12 +226,7 @@ class RowValidator:
         for code in values["languages"]:
             language = self.languages.get(code.casefold())
             if language is None:
-                known = ", ".join(sorted(known.code for known in self.languages.values()))
-                if known:
-                    message = _("unknown language code “%(code)s” (known: %(known)s; add languages in the admin).")
-                else:
-                    message = _("unknown language code “%(code)s” (known: none yet; add languages in the admin).")
-                add("languages", message % {"code": code, "known": known})
+                add("languages", self._unknown_language(code))
             elif language not in chosen:
                 chosen.append(language)
         current = set(plan.artifact.languages.all()) if plan.artifact.pk else set()
