@@ -13,6 +13,7 @@ from artifacts.importing import photos as photo_sources
 from artifacts.importing.report import ImportReport, Problem
 from artifacts.importing.validation import RowValidator
 from artifacts.importing.writer import CREATED, UPDATED, ImportChanged, Writer
+from artifacts.outages import is_database_outage
 from artifacts.search.indexing import deferred
 
 # Rows are read, and their stored artifacts fetched, this many at a time; fewer when the
@@ -145,6 +146,11 @@ def _write(rows, validator: RowValidator, checker, report: ImportReport, user, p
     except ImportChanged as exc:
         report.problems += [Problem(None, None, str(exc)), _changed_meanwhile()]
     except DatabaseError as exc:
+        if is_database_outage(exc):
+            # Not the file's fault: the caller says the database went away (exit status 3,
+            # a 503 page), and the transaction was never committed.
+            services.remove_files(writer.written_files)
+            raise
         message = _("The database refused rows %(rows)s (%(error)s). Nothing was written.") % {
             "rows": span,
             "error": exc,

@@ -2,7 +2,8 @@
 
 Checks every row first and lists every problem by row and column; writes only a clean
 file, all of it in one transaction. Exit status 0 when the file was imported (or, with
---dry-run, would import cleanly), 1 when it has problems and nothing was written.
+--dry-run, would import cleanly), 1 when it has problems and nothing was written, 3 when
+the database was unavailable or went away (nothing was written; the file is not at fault).
 """
 
 import sys
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from artifacts.importing import run_import
 from artifacts.importing.report import format_number
 from artifacts.management.curator import CuratorCommand
+from artifacts.management.exit_codes import PROBLEMS, database_outage_exits
 from artifacts.management.progress import Progress
 
 
@@ -36,16 +38,21 @@ class Command(CuratorCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("%(file)s is not a file.") % {"file": file})
-        account = None
-        if user:
-            account = get_user_model().objects.filter(username=user).first()
-            if account is None:
-                raise CommandError(_("There is no account with the username %(username)s.") % {"username": user})
+        outage = _(
+            "The database is unavailable or went away during the import. Nothing was written, and the file "
+            "is not at fault: run the import again once the database answers."
+        )
         progress = None if no_progress else Progress(self.stderr, unit="row")
-        with path.open("rb") as handle:
-            report = run_import(handle, name=path.name, photos=photos, dry_run=dry_run, user=account, progress=progress)
-        if progress is not None:
-            progress.close()
+        try:
+            with database_outage_exits(outage):
+                account = self._account(user)
+                with path.open("rb") as handle:
+                    report = run_import(
+                        handle, name=path.name, photos=photos, dry_run=dry_run, user=account, progress=progress
+                    )
+        finally:
+            if progress is not None:
+                progress.close()
         for line in report.lines():
             self.stdout.write(line)
         if report.problems:
@@ -57,10 +64,18 @@ class Command(CuratorCommand):
                 count,
             ) % {"count": format_number(count)}
             self.stdout.write(self.style.ERROR(message))
-            sys.exit(1)
+            sys.exit(PROBLEMS)
         rate = report.rows / report.seconds if report.seconds else 0
         message = _("Done in %(seconds)s s (%(rate)s rows a second).") % {
             "seconds": format_number(round(report.seconds, 1), 1, grouping=False),
             "rate": format_number(round(rate)),
         }
         self.stdout.write(self.style.SUCCESS(message))
+
+    def _account(self, username):
+        if not username:
+            return None
+        account = get_user_model().objects.filter(username=username).first()
+        if account is None:
+            raise CommandError(_("There is no account with the username %(username)s.") % {"username": username})
+        return account

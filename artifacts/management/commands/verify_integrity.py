@@ -5,7 +5,8 @@ recomputed; then the whole transparency log is rebuilt and checked against its s
 hashes, its signed heads (signatures, chaining, timestamp tokens), every row it records,
 the append-only triggers, and any head saved elsewhere (--head, e.g. a witness's copy).
 
-Exit status 0 when everything verified, 1 when anything failed. Nothing is rewritten:
+Exit status 0 when everything verified, 1 when anything failed, 3 when the database was
+unavailable or went away (artifacts/management/exit_codes.py). Nothing is rewritten:
 each artifact checked gains one fixity-check event stating its result (--no-record: none).
 """
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from artifacts.choices import CustodyEventType
 from artifacts.custody import fixity, integrity, services
 from artifacts.importing.report import format_number
+from artifacts.management.exit_codes import PROBLEMS, database_outage_exits
 from artifacts.management.progress import Progress
 from artifacts.models import Artifact
 
@@ -61,6 +63,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         saved = [self._read_head(path) for path in options["head"]]
+        outage = _(
+            "The database is unavailable or went away during verification, so it is incomplete: nothing was "
+            "found wrong because of it. Run verify_integrity again once the database answers."
+        )
+        with database_outage_exits(outage):
+            self._verify(saved, options)
+
+    def _verify(self, saved: list[dict], options: dict) -> None:
         artifacts = Artifact.objects.order_by("pk")
         if options["artifact"]:
             artifacts = artifacts.filter(accession_number=options["artifact"])
@@ -96,7 +106,7 @@ class Command(BaseCommand):
                     "total": tally.artifacts,
                 }
                 self.stdout.write(self.style.ERROR(message))
-            sys.exit(1)
+            sys.exit(PROBLEMS)
         self.stdout.write(self.style.SUCCESS(_("All files, custody chains and the transparency log verified.")))
 
     def _read_head(self, path: Path) -> dict:
