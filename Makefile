@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Written after a successful install, so the environment is rebuilt only when
-# requirements.txt changes (or after `make clean`).
+# requirements.txt or requirements-dev.txt changes (or after `make clean`). The
+# development set: the runtime packages (requirements.txt) plus tests and lint.
 INSTALLED := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -21,22 +22,23 @@ CHROMIUM := /usr/bin/chromium
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate demo serve test test-replicas lint collectstatic messages clean
+.PHONY: help run migrate demo serve test test-replicas test-outages lint collectstatic messages clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 		echo "Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
 		echo "Point the Makefile at another interpreter, e.g.: make run PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 run: migrate demo serve ## Install, migrate, load the demo collection and serve it
 
 migrate: $(INSTALLED) ## Apply database migrations
+	@mkdir -p var  # the default SQLite database's folder (settings create nothing)
 	$(PY) manage.py migrate --noinput
 
 demo: $(INSTALLED) ## Load the demo collection (the first artifacts, from the source report)
@@ -88,6 +90,11 @@ endif
 # server programs (initdb, pg_ctl, pg_basebackup) but no DATABASE_URL.
 test-replicas: $(INSTALLED) ## The read-replica tests, on a throwaway PostgreSQL primary and standby
 	ARCHIVE_REPLICA_TESTS=1 $(PY) -m pytest tests/test_replicas.py $(PYTEST_ARGS)
+
+# Once, like the replica tests: they stop and start a throwaway PostgreSQL cluster and a
+# throwaway redis-server of their own (never the machine's), under a running archive.
+test-outages: $(INSTALLED) ## Database and cache outages, on a throwaway PostgreSQL and Redis
+	ARCHIVE_OUTAGE_TESTS=1 $(PY) -m pytest -p no:randomly tests/test_outages.py $(PYTEST_ARGS)
 
 messages: $(INSTALLED) ## Update the Ukrainian and Korean catalogs from the code, then compile them (needs GNU gettext)
 	$(PY) manage.py makemessages $(MESSAGES_OPTIONS)

@@ -86,7 +86,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/live and /health/ready answer here, before the host check, the HTTPS
+    # redirect and sessions (artifacts/health.py).
+    "artifacts.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A request that failed for want of the database answers 503, not 500; above the
+    # session and authentication middleware, whose reads may be what failed.
+    "artifacts.outages.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface language, from the URL's prefix (see artifacts/i18n.py).
@@ -125,9 +131,9 @@ TEMPLATES = [
     },
 ]
 
-if not os.environ.get("DATABASE_URL"):
-    # The embedded default: an SQLite file under var/, which git ignores.
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+# The embedded default: an SQLite file under var/, which git ignores. Reading the settings
+# creates nothing (in the production image the app's user may not write beside the code):
+# `make migrate` creates var/; the storage makes uploads' folders when it saves a file.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'archive.sqlite3'}",
@@ -141,6 +147,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file locked by a long write is waited for this long, then the request answers 503.
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE", "")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Planner settings for the archive's connections (measured in bench/RESULTS.md):
@@ -156,6 +164,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={page_cost} -c work_mem=8MB -c hash_mem_multiplier=1 -c jit=off"
     )
+    # A server that does not answer (a host down, packets dropped) fails a request after
+    # this long, with a 503, instead of holding it until the client gives up.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
     # A kept connection is checked (SELECT 1) before a request uses it, so that a database
     # restarted since costs no request an error.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -381,9 +392,33 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# While the database is unavailable pages answer 503 with this Retry-After (seconds), and
+# /health/ready answers 503 (artifacts/outages.py, artifacts/health.py).
+ARCHIVE_OUTAGE_RETRY_AFTER = env_int("ARCHIVE_OUTAGE_RETRY_AFTER", 30)
+# Load balancers ask over plain HTTP (the health middleware answers before the redirect;
+# this keeps SecurityMiddleware from redirecting them should it ever come first).
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/?$"]
+
+# Plain text, or one JSON object per line for a log collector; outages in one line each
+# (artifacts/log_format.py).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"outages": {"()": "artifacts.log_format.OutageFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "artifacts.log_format.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["outages"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's own default handler for these (debug only) would print every traceback
+    # again, past the filter: its records go to the one handler above.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False}
+    },
 }

@@ -162,3 +162,12 @@ def test_each_process_caches_in_memory_unless_redis_url_names_a_shared_redis():
     # A Redis that stops answering is skipped quickly, never an error (tests/test_caching.py).
     assert shared["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert shared["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
+
+
+def test_reading_the_settings_creates_no_folder():
+    # The production image's user may not write beside the code: any folder made at import
+    # would stop every command there. Making one is an error in this run.
+    forbid = "import pathlib\ndef refuse(*a, **k): raise AssertionError('mkdir')\npathlib.Path.mkdir = refuse\n"
+    for env in ({}, PRODUCTION):
+        result = run_django(["-c", forbid + "import django; django.setup()\n" + SHOW_SETTINGS], **env)
+        assert result.returncode == 0, result.stderr
