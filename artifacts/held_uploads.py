@@ -158,11 +158,14 @@ def posted_tokens(data) -> list[str]:
 
 def clear(older_than: datetime.timedelta) -> list[str]:
     """Remove held files older than `older_than`: forms abandoned with their errors."""
-    if not default_storage.exists(FOLDER):
+    try:
+        # Listed rather than tested with exists(): a bucket has no folders to test for.
+        filenames = default_storage.listdir(FOLDER)[1]
+    except FileNotFoundError:
         return []
     cutoff = timezone.now() - older_than
     removed = []
-    for filename in default_storage.listdir(FOLDER)[1]:
+    for filename in filenames:
         name = f"{FOLDER}/{filename}"
         if default_storage.get_modified_time(name) < cutoff:
             default_storage.delete(name)

@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
+from artifacts.object_storage import media_storage
 from artifacts.replicas.config import pooled, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -275,6 +276,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 # With nginx in front (see README), protected files are handed over with X-Accel-Redirect.
 MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+# Where uploads are kept: under MEDIA_ROOT, or with MEDIA_STORAGE=s3 in a private bucket of
+# an S3-compatible object store (README, "Media on object storage"; artifacts/object_storage.py).
+STORAGES["default"] = media_storage(os.environ)
 
 # Upload limits, enforced on the decoded image, not on the declared type.
 ARCHIVE_MAX_UPLOAD_BYTES = env_int("ARCHIVE_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)

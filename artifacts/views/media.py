@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from artifacts.access import takes_originals
 from artifacts.models import Photo
+from artifacts.object_storage import open_stream
 
 KINDS = ("original", "display", "thumbnail")
 # The type is decided from what the file is, never from its name: an original keeps the
@@ -65,7 +66,7 @@ def photo_file(request, pk, kind):
 
     file = getattr(photo, kind)
     storage = file.storage
-    if not file.name or not storage.exists(file.name):
+    if not file.name:
         raise Http404("The image file is missing.")
     content_type = (
         ORIGINAL_TYPES.get(photo.image_format, "application/octet-stream") if kind == "original" else DERIVATIVE_TYPE
@@ -74,14 +75,20 @@ def photo_file(request, pk, kind):
     prefix = getattr(settings, "MEDIA_ACCEL_REDIRECT_PREFIX", "")
     if prefix:
         # nginx serves the bytes from an internal location; Django only decides who may.
+        if not storage.exists(file.name):
+            raise Http404("The image file is missing.")
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + file.name.lstrip("/")
     else:
+        # From MEDIA_ROOT, or streamed from the bucket (artifacts/object_storage.py says why
+        # not a signed URL): the viewer never learns where the file is kept.
         try:
-            handle = storage.open(file.name, "rb")
+            handle = open_stream(storage, file.name)
         except FileNotFoundError:
             raise Http404("The image file is missing.") from None
         response = FileResponse(handle, content_type=content_type)
+        if getattr(handle, "size", None) is not None:
+            response["Content-Length"] = handle.size
     response["Content-Disposition"] = f'inline; filename="{download_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     public = kind != "original" and _is_public(photo, request.user)

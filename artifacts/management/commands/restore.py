@@ -2,11 +2,12 @@
 then verify it against the signed tree head it holds.
 
 Refused (exit 1), with nothing written, unless the database has no tables and MEDIA_ROOT
-holds no files. Every file is checked against the backup's manifests before anything is
-restored (exit 2 when one differs); then the database and files are restored, the counts
-compared with those the backup recorded, and `verify_integrity --no-record --head` run
-against the backup's head. Exit 0 only when all of that agrees; 2 when anything differs,
-naming what; 3 when the database cannot be reached; 4 when anything else failed.
+holds no files, and when media are kept in object storage (MEDIA_STORAGE=s3). Every file
+is checked against the backup's manifests before anything is restored (exit 2 when one
+differs); then the database and files are restored, the counts compared with those the
+backup recorded, and `verify_integrity --no-record --head` run against the backup's head.
+Exit 0 only when all of that agrees; 2 when anything differs, naming what; 3 when the
+database cannot be reached; 4 when anything else failed.
 """
 
 import json
@@ -15,6 +16,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -62,6 +64,13 @@ class Command(BaseCommand):
         )
 
     def _restore(self, folder: Path) -> dict:
+        if not isinstance(default_storage, FileSystemStorage):
+            # The files would go to MEDIA_ROOT, where an archive reading a bucket never looks.
+            raise BackupError(
+                "Media files are kept in object storage (MEDIA_STORAGE): restore the bucket with the object "
+                "store's own tools; this command restores into MEDIA_ROOT.",
+                USAGE,
+            )
         info = self._read_info(folder)
         self._refuse_unless_empty()
         self._check_files(folder, info)
