@@ -172,6 +172,22 @@ def test_backup_taken_during_writes_restores_elsewhere_and_verifies(source, back
         assert set(run(env, "shell", "--no-imports", "-c", LIST_ACCESSIONS).stdout.split()) == restored
 
 
+def test_a_database_only_backup_restores_beside_the_media_files_in_place(source, backup, workdir):
+    folder = workdir / "database-only"
+    result = run(source, "backup", "--database-only", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (folder / "media").exists() and not (folder / "manifest-sha256.txt").exists()
+    assert json.loads((folder / "backup-info.json").read_text())["storage"] == {
+        "kind": "local",
+        "media_root": source["MEDIA_ROOT"],
+    }
+    # The media root already holds the files (restored from elsewhere): only the database comes back.
+    stack, result, _env = restore_into_new_archive(folder, {**signing_env(source), "MEDIA_ROOT": source["MEDIA_ROOT"]})
+    with stack:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "All files, custody chains and the transparency log verified." in result.stdout
+
+
 def test_backup_refuses_an_existing_folder(source, backup, workdir):
     folder = backup[0]
     result = run(source, "backup", str(folder))

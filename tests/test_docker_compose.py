@@ -2,9 +2,13 @@
 compose gives the proxy is what the template asks for, and the paths match. (Docker is
 not run here; tests/test_nginx.py runs the template and gunicorn.conf.py themselves.)"""
 
+import os
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,5 +51,23 @@ def test_code_runs_only_after_the_migrations_succeeded():
 
 def test_scheduled_jobs_sign_tree_heads_and_write_dated_backups():
     assert "manage.py publish_tree_head" in SERVICES["signer"]["command"]
-    assert "manage.py backup /backups/$$(date -u" in SERVICES["backup"]["command"]
+    assert "manage.py backup $$only /backups/$$(date -u" in SERVICES["backup"]["command"]
     assert "backups:/backups" in SERVICES["backup"]["volumes"]
+
+
+@pytest.mark.parametrize(
+    ("media_storage", "arguments"),
+    [("", "backup /backups/"), ("local", "backup /backups/"), (" S3 ", "backup --database-only /backups/")],
+)
+def test_the_scheduled_backup_is_of_the_database_alone_when_media_are_in_a_bucket(tmp_path, media_storage, arguments):
+    """The backup service's command, run by sh as compose would (`$$` is compose's `$`), with
+    stand-ins for python (records its arguments) and sleep (ends the loop)."""
+    (tmp_path / "python").write_text(f'#!/bin/sh\necho "$*" >> {tmp_path}/ran\n')
+    (tmp_path / "sleep").write_text("#!/bin/sh\nkill -TERM $PPID\n")
+    for name in ("python", "sleep"):
+        (tmp_path / name).chmod(0o755)
+    command = shlex.split(SERVICES["backup"]["command"].replace("$$", "$"))
+    environ = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "MEDIA_STORAGE": media_storage}
+    subprocess.run(command, env=environ, timeout=30, check=False)
+    ran = (tmp_path / "ran").read_text().splitlines()
+    assert len(ran) == 1 and ran[0].startswith(f"manage.py {arguments}"), ran

@@ -6,6 +6,7 @@ skipped; the configuration tests at the top run regardless.
 
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -316,10 +318,138 @@ def test_readiness_checks_the_bucket(client, bucket):
     assert bucket.keys() == set()  # the probe removes what it wrote
 
 
+# --- backups with media in the bucket ---------------------------------------------------
+
+MAKE_RECORDS = """
+from artifacts.custody import heads
+from tests.factories import ArtifactFactory, make_custody_event, make_photo
+from tests.images import upload
+for n in range(2):
+    artifact = ArtifactFactory(title=f"Kept in the bucket {n}")
+    make_photo(artifact)
+    receipt = upload("receipt.pdf", b"%PDF-1.4 receipt " + bytes([n]), "application/pdf")
+    make_custody_event(artifact, event_type="recovery", attachments=[(receipt, "Receipt")])
+heads.publish(stamp_heads=False)
+"""
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("command", ["backup", "restore"])
-def test_backup_and_restore_refuse_media_in_a_bucket(bucket, tmp_path, command):
-    with pytest.raises(CommandError, match="object store's own tools") as refused:
-        call_command(command, str(tmp_path / "backup"))
+def test_a_full_backup_of_media_in_a_bucket_is_refused_naming_database_only(bucket, tmp_path):
+    with pytest.raises(CommandError, match="--database-only") as refused:
+        call_command("backup", str(tmp_path / "backup"))
     assert refused.value.returncode == 1
+    assert "object store's own tools (versioning, replication)" in str(refused.value)
     assert not (tmp_path / "backup").exists()
+
+
+@pytest.mark.django_db
+def test_a_backup_holding_media_files_is_not_restored_beside_a_bucket(bucket, tmp_path):
+    from django.db import connection
+
+    from artifacts.backups import FORMAT
+
+    info = {"format": FORMAT, "database": {"vendor": connection.vendor}, "migrations": [], "media": {"files": 1}}
+    (tmp_path / "backup-info.json").write_text(json.dumps(info))
+    with pytest.raises(CommandError, match="restore the bucket with the object store's own tools") as refused:
+        call_command("restore", str(tmp_path))
+    assert refused.value.returncode == 1
+
+
+@pytest.fixture(scope="module")
+def archive_on_s3(s3_endpoint, tmp_path_factory):
+    """An archive (its own database, run as subprocesses) whose media are in a bucket, with
+    photos, custody attachments and a signed head, and a --database-only backup of it;
+    yields (the settings shared by both archives, the bucket, the backup folder)."""
+    import boto3
+
+    from artifacts.custody import signing
+    from tests.browser_server import _archive_env, _copy_of, _manage, _template
+
+    workdir = tmp_path_factory.mktemp("s3-archive")
+    name = f"archive-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=CREDENTIALS["ARCHIVE_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=CREDENTIALS["ARCHIVE_S3_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=name)
+    signing.make_key_file(workdir / "signing.pem")
+    shared = {
+        **CREDENTIALS,
+        "MEDIA_STORAGE": "s3",
+        "ARCHIVE_S3_BUCKET": name,
+        "ARCHIVE_S3_ENDPOINT_URL": s3_endpoint,
+        "ARCHIVE_S3_PREFIX": "media",
+        "ARCHIVE_SIGNING_KEY_FILE": str(workdir / "signing.pem"),
+    }
+    with _copy_of(_template("migrated")[0], workdir) as database_url:
+        env = _archive_env(database_url, workdir, shared)
+        _manage(["shell", "--no-imports", "-c", MAKE_RECORDS], env, workdir / "records.log")
+        backup = workdir / "backup"
+        _manage(["backup", "--database-only", str(backup)], env, workdir / "backup.log")
+        yield shared, Bucket(client, name), backup
+
+
+@contextmanager
+def restore_elsewhere(shared: dict, backup: Path, home: Path):
+    """Run `restore` into a new, empty database with the same bucket; yield the result."""
+    from tests.browser_server import _archive_env, temporary_database
+
+    home.mkdir()
+    with temporary_database(home) as database_url:
+        env = _archive_env(database_url, home, shared)
+        yield subprocess.run(
+            [sys.executable, "manage.py", "restore", str(backup)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+
+def test_a_database_only_backup_records_the_bucket_and_every_digest(archive_on_s3):
+    shared, bucket, backup = archive_on_s3
+    info = json.loads((backup / "backup-info.json").read_text())
+    assert info["media"] == "not included"
+    assert info["storage"] == {
+        "kind": "s3",
+        "bucket": bucket.name,
+        "prefix": "media",
+        "endpoint_url": shared["ARCHIVE_S3_ENDPOINT_URL"],
+    }
+    assert sorted(path.name for path in backup.iterdir()) == sorted(
+        ["backup-info.json", "media-digests.txt", "tagmanifest-sha256.txt", "tree-head.json", info["database"]["file"]]
+    )
+    listed = dict(line.split("  ", 1)[::-1] for line in (backup / "media-digests.txt").read_text().splitlines())
+    assert len(listed) == info["media_digests"]["files"] == 4  # two originals, two receipts
+    for name, sha in listed.items():
+        assert hashlib.sha256(bucket.read(f"media/{name}")).hexdigest() == sha
+
+
+def test_a_database_only_backup_restores_and_verifies_against_the_bucket(archive_on_s3, tmp_path):
+    shared, bucket, backup = archive_on_s3
+    keys = bucket.keys()
+    with restore_elsewhere(shared, backup, tmp_path / "restored") as result:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "All files, custody chains and the transparency log verified." in result.stdout
+        assert f"its files are those in the bucket {bucket.name} under media/" in result.stdout
+    assert bucket.keys() == keys  # the bucket was read, never written
+
+
+def test_an_object_changed_after_the_backup_fails_the_restore_naming_it(archive_on_s3, tmp_path):
+    shared, bucket, backup = archive_on_s3
+    name = next(line.split("  ", 1)[1] for line in (backup / "media-digests.txt").read_text().splitlines())
+    kept = bucket.read(f"media/{name}")
+    bucket.client.put_object(Bucket=bucket.name, Key=f"media/{name}", Body=kept + b"\x00")
+    try:
+        with restore_elsewhere(shared, backup, tmp_path / "restored") as result:
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert f"{name}: SHA-256 in the media storage is" in result.stderr
+            assert "The restored archive does NOT match the backup" in result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        bucket.client.put_object(Bucket=bucket.name, Key=f"media/{name}", Body=kept)

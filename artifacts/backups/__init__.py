@@ -7,6 +7,9 @@ A backup is a folder:
   in the same snapshot as everything the backup says about it);
 - `media/`, a copy of MEDIA_ROOT, with `manifest-sha256.txt` listing each file's SHA-256
   (BagIt's manifest format);
+  or, with `--database-only` (media kept elsewhere, e.g. in a bucket), `media-digests.txt`
+  instead: the SHA-256 and storage name of every photo original and custody attachment
+  the database records, so that the store can be checked against it;
 - `tree-head.json`, the latest signed tree head in the backup's database (the format a
   witness keeps, which `verify_integrity --head` takes), when one was published;
 - `backup-info.json`: when, from which database vendor, the migrations applied and what
@@ -22,6 +25,9 @@ FORMAT = "battlefield-artifacts-archive-backup/1"
 INFO = "backup-info.json"
 HEAD = "tree-head.json"
 MANIFEST = "manifest-sha256.txt"
+DIGESTS = "media-digests.txt"
+# backup-info.json's "media" for a backup of the database alone (`backup --database-only`).
+NOT_INCLUDED = "not included"
 TAGMANIFEST = "tagmanifest-sha256.txt"
 MEDIA = "media"
 SQLITE_FILE = "database.sqlite3"

@@ -10,6 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
+from django.core.files.storage import FileSystemStorage
+
 BLOCK = 1 << 20
 
 
@@ -87,6 +89,58 @@ def check(backup: Path, entries: dict[str, str], *, complete_under: str | None =
             name = path.relative_to(backup).as_posix()
             if name not in entries:
                 problems.append(f"{name}: in the backup but not in its manifest (a file was added)")
+    return problems
+
+
+def storage_description(storage) -> dict:
+    """Where the media files are kept, for backup-info.json (never credentials)."""
+    if isinstance(storage, FileSystemStorage):
+        return {"kind": "local", "media_root": str(storage.location)}
+    return {
+        "kind": "s3",
+        "bucket": getattr(storage, "bucket_name", None),
+        "prefix": getattr(storage, "location", "") or "",
+        "endpoint_url": getattr(storage, "endpoint_url", None),
+    }
+
+
+def storage_words(description: dict) -> str:
+    """A storage_description in words, for messages."""
+    if description.get("kind") == "s3":
+        prefix = f" under {description['prefix']}/" if description.get("prefix") else ""
+        return f"the bucket {description.get('bucket')}{prefix}"
+    return f"the media root {description.get('media_root')}"
+
+
+def is_storage_error(exc: Exception) -> bool:
+    """Whether `exc` is the media storage failing to answer: a file system's error, or a
+    bucket's (botocore, imported only when a bucket is used)."""
+    if isinstance(exc, OSError):
+        return True
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        return False
+    return isinstance(exc, (BotoCoreError, ClientError))
+
+
+def check_stored(storage, entries: dict[str, str], listed_in: str) -> list[str]:
+    """What differs between the media storage (a bucket, or MEDIA_ROOT) and `entries`,
+    {storage name: sha256}: each problem one sentence naming the file."""
+    problems = []
+    for name, sha in sorted(entries.items()):
+        if not storage.exists(name):
+            problems.append(f"{name}: listed in {listed_in} but missing from the media storage")
+            continue
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as handle:
+            for block in iter(lambda: handle.read(BLOCK), b""):
+                digest.update(block)
+        if digest.hexdigest() != sha:
+            problems.append(
+                f"{name}: SHA-256 in the media storage is {digest.hexdigest()}, {listed_in} says {sha} "
+                "(the file was changed or replaced since the backup)"
+            )
     return problems
 
 

@@ -38,6 +38,14 @@ def latest_head(using: str) -> dict | None:
     return heads.document(head) if head is not None else None
 
 
+def media_digests(using: str) -> dict[str, str]:
+    """{storage name: SHA-256} of every photo original and custody attachment the database
+    records: what the media storage must hold, unchanged, for the archive to verify."""
+    entries = dict(Photo._base_manager.using(using).values_list("original", "sha256").iterator())
+    entries.update(CustodyAttachment._base_manager.using(using).values_list("file", "sha256").iterator())
+    return entries
+
+
 def differences(recorded: dict[str, int], found: dict[str, int]) -> list[str]:
     return [
         f"{name.replace('_', ' ')}: the backup recorded {recorded.get(name)}, the restored database has {count}"

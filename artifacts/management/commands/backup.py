@@ -2,9 +2,12 @@
 
 The database (SQLite's online backup API, or pg_dump in one snapshot), the media files
 with their SHA-256 in a manifest, the latest signed tree head and a description of the
-backup (artifacts/backups/). Written to a hidden folder next to DIR and renamed to DIR
-only when complete, so a failed backup leaves nothing half-written. Exit status: 0 done,
-1 refused (DIR not empty, media not on the file system), 3 the database cannot be
+backup (artifacts/backups/). With --database-only (needed when media are kept in a
+bucket, which the store's own tools back up) no file is copied: `media-digests.txt` lists
+the SHA-256 of every original and attachment the database records instead, read in the
+same snapshot. Written to a hidden folder next to DIR and renamed to DIR only when
+complete, so a failed backup leaves nothing half-written. Exit status: 0 done, 1 refused
+(DIR not empty, media in a bucket without --database-only), 3 the database cannot be
 reached, 4 anything else failed (pg_dump missing, disk full).
 """
 
@@ -21,12 +24,14 @@ from django.db import connection
 from django.utils import timezone
 
 from artifacts.backups import (
+    DIGESTS,
     FAILED,
     FORMAT,
     HEAD,
     INFO,
     MANIFEST,
     MEDIA,
+    NOT_INCLUDED,
     POSTGRES_FILE,
     SQLITE_FILE,
     TAGMANIFEST,
@@ -43,12 +48,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, metavar="DIR", help="The new backup folder (absent or empty).")
+        parser.add_argument(
+            "--database-only",
+            action="store_true",
+            help="Copy no media files (required with MEDIA_STORAGE=s3: back the bucket up with the store's own "
+            "tools); list the SHA-256 of every original and attachment the database records instead.",
+        )
 
     def handle(self, *args, **options):
         target = options["directory"].absolute()
         started = time.monotonic()
         try:
-            info = self._backup(target)
+            info = self._backup(target, database_only=options["database_only"])
         except BackupError as exc:
             raise CommandError(str(exc), returncode=exc.status) from None
         counts = info["counts"]
@@ -56,7 +67,13 @@ class Command(BaseCommand):
             f"Database ({info['database']['vendor']}): {counts['artifacts']} artifacts, {counts['photos']} photos, "
             f"{counts['custody_events']} custody events, {counts['log_leaves']} log leaves."
         )
-        self.stdout.write(f"Media: {info['media']['files']} files, {info['media']['bytes']} bytes, with SHA-256.")
+        if info["media"] == NOT_INCLUDED:
+            self.stdout.write(
+                f"Media: not included (database only); {DIGESTS} lists the SHA-256 of "
+                f"{info['media_digests']['files']} originals and attachments in {media.storage_words(info['storage'])}."
+            )
+        else:
+            self.stdout.write(f"Media: {info['media']['files']} files, {info['media']['bytes']} bytes, with SHA-256.")
         head = info["tree_head"]
         self.stdout.write(
             f"Tree head {head['number']}: {head['tree_size']} leaves, root {head['root_hash']}."
@@ -66,13 +83,14 @@ class Command(BaseCommand):
         seconds = round(time.monotonic() - started, 1)
         self.stdout.write(self.style.SUCCESS(f"Backup written to {target} in {seconds} s."))
 
-    def _backup(self, target: Path) -> dict:
+    def _backup(self, target: Path, *, database_only: bool) -> dict:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise BackupError(f"{target} already exists and is not an empty folder: name a new one.", USAGE)
-        if not isinstance(default_storage, FileSystemStorage):
+        if not database_only and not isinstance(default_storage, FileSystemStorage):
             raise BackupError(
-                "Media files are not on this machine's file system (MEDIA_STORAGE): back up the bucket with the "
-                "object store's own tools; this command copies MEDIA_ROOT.",
+                "Media files are kept in object storage (MEDIA_STORAGE=s3), which this command does not copy: run "
+                "it with --database-only (the database, the head and the SHA-256 of every file the database "
+                "names), and back up the bucket with the object store's own tools (versioning, replication).",
                 USAGE,
             )
         database.ensure_reachable()
@@ -80,7 +98,7 @@ class Command(BaseCommand):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial.mkdir()
-            info = self._write(partial)
+            info = self._write(partial, database_only=database_only)
             if target.exists():
                 target.rmdir()
             partial.rename(target)
@@ -92,26 +110,38 @@ class Command(BaseCommand):
             shutil.rmtree(partial, ignore_errors=True)
         return info
 
-    def _write(self, folder: Path) -> dict:
+    def _write(self, folder: Path, *, database_only: bool) -> dict:
         # The database first, then the files: a photo's file is stored before its row
         # commits, so every file the dump names is on disk by the time it is copied.
         if connection.vendor == "sqlite":
             database_file = SQLITE_FILE
             database.sqlite_backup(folder / database_file)
             with database.sqlite_copy(folder / database_file) as alias:
-                facts = self._facts(alias)
+                facts = self._facts(alias, database_only=database_only)
         elif connection.vendor == "postgresql":
             database_file = POSTGRES_FILE
             with database.postgres_snapshot() as snapshot_id:
                 database.postgres_dump(folder / database_file, snapshot_id)
-                facts = self._facts("default")
+                facts = self._facts("default", database_only=database_only)
         else:
             raise BackupError(f"Backups of {connection.vendor} databases are not supported.", USAGE)
-        entries = (
-            media.copy_tree(Path(settings.MEDIA_ROOT), folder, MEDIA) if Path(settings.MEDIA_ROOT).is_dir() else {}
-        )
-        media.write_manifest(folder / MANIFEST, entries)
         head = facts.pop("tree_head")
+        if database_only:
+            digests = facts.pop("media_digests")
+            media.write_manifest(folder / DIGESTS, digests)
+            media_info = {
+                "media": NOT_INCLUDED,
+                "storage": media.storage_description(default_storage),
+                "media_digests": {"file": DIGESTS, "files": len(digests)},
+            }
+        else:
+            entries = (
+                media.copy_tree(Path(settings.MEDIA_ROOT), folder, MEDIA) if Path(settings.MEDIA_ROOT).is_dir() else {}
+            )
+            media.write_manifest(folder / MANIFEST, entries)
+            media_info = {
+                "media": {"files": len(entries), "bytes": sum((folder / name).stat().st_size for name in entries)}
+            }
         if head is not None:
             (folder / HEAD).write_text(json.dumps(head, indent=2) + "\n", encoding="utf-8")
         info = {
@@ -119,20 +149,23 @@ class Command(BaseCommand):
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "database": {"vendor": connection.vendor, "file": database_file},
             **facts,
-            "media": {"files": len(entries), "bytes": sum((folder / name).stat().st_size for name in entries)},
+            **media_info,
             "tree_head": {key: head[key] for key in ("number", "tree_size", "root_hash", "timestamp")}
             if head
             else None,
             "log_origin": settings.ARCHIVE_LOG_ORIGIN,
         }
         (folder / INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        tags = [INFO, MANIFEST, database_file] + ([HEAD] if head is not None else [])
+        tags = [INFO, DIGESTS if database_only else MANIFEST, database_file] + ([HEAD] if head is not None else [])
         media.write_manifest(folder / TAGMANIFEST, {name: media.digest_of(folder / name) for name in tags})
         return info
 
-    def _facts(self, using: str) -> dict:
-        return {
+    def _facts(self, using: str, *, database_only: bool) -> dict:
+        facts = {
             "migrations": snapshot.migrations(using),
             "counts": snapshot.counts(using),
             "tree_head": snapshot.latest_head(using),
         }
+        if database_only:
+            facts["media_digests"] = snapshot.media_digests(using)
+        return facts

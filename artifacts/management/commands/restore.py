@@ -2,10 +2,14 @@
 then verify it against the signed tree head it holds.
 
 Refused (exit 1), with nothing written, unless the database has no tables and MEDIA_ROOT
-holds no files, and when media are kept in object storage (MEDIA_STORAGE=s3). Every file
-is checked against the backup's manifests before anything is restored (exit 2 when one
-differs); then the database and files are restored, the counts compared with those the
-backup recorded, and `verify_integrity --no-record --head` run against the backup's head.
+holds no files, and when the backup holds media files but media are kept in object
+storage (MEDIA_STORAGE=s3). Every file is checked against the backup's manifests before
+anything is restored (exit 2 when one differs); then the database and files are restored,
+the counts compared with those the backup recorded, and `verify_integrity --no-record
+--head` run against the backup's head. A backup of the database alone (`backup
+--database-only`) restores the database only, leaving the media storage as it is, and
+verifies it against the files there: the bucket (or MEDIA_ROOT) must still hold every
+original and attachment the database names, unchanged.
 Exit 0 only when all of that agrees; 2 when anything differs, naming what; 3 when the
 database cannot be reached; 4 when anything else failed.
 """
@@ -24,12 +28,14 @@ from django.db.migrations.loader import MigrationLoader
 
 from artifacts.backups import (
     DAMAGED,
+    DIGESTS,
     FAILED,
     FORMAT,
     HEAD,
     INFO,
     MANIFEST,
     MEDIA,
+    NOT_INCLUDED,
     TAGMANIFEST,
     UNREACHABLE,
     USAGE,
@@ -56,24 +62,32 @@ class Command(BaseCommand):
         except database.DATABASE_ERRORS as exc:
             raise CommandError(str(database.unreachable(exc)), returncode=UNREACHABLE) from None
         seconds = round(time.monotonic() - started, 1)
+        if info["media"] == NOT_INCLUDED:
+            what = f"the database alone; its files are those in {media.storage_words(self._storage)}"
+        else:
+            what = f"{info['media']['files']} files"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored the backup of {info['created_at']} ({info['counts']['artifacts']} artifacts, "
-                f"{info['media']['files']} files) and verified it in {seconds} s."
+                f"{what}) and verified it in {seconds} s."
             )
         )
 
     def _restore(self, folder: Path) -> dict:
-        if not isinstance(default_storage, FileSystemStorage):
+        info = self._read_info(folder)
+        database_only = info.get("media") == NOT_INCLUDED
+        self._storage = media.storage_description(default_storage)
+        if not database_only and not isinstance(default_storage, FileSystemStorage):
             # The files would go to MEDIA_ROOT, where an archive reading a bucket never looks.
             raise BackupError(
-                "Media files are kept in object storage (MEDIA_STORAGE): restore the bucket with the object "
-                "store's own tools; this command restores into MEDIA_ROOT.",
+                "This backup holds media files, and the media of this archive are kept in object storage "
+                "(MEDIA_STORAGE=s3): restore the bucket with the object store's own tools; this command restores "
+                "files into MEDIA_ROOT only.",
                 USAGE,
             )
-        info = self._read_info(folder)
-        self._refuse_unless_empty()
-        self._check_files(folder, info)
+        # A database-only backup is restored beside media files that are already in place.
+        self._refuse_unless_empty(media_root=not database_only)
+        self._check_files(folder, info, database_only=database_only)
         self.stdout.write("The backup's files match its manifests; restoring the database.")
         source = folder / info["database"]["file"]
         if connection.vendor == "sqlite":
@@ -84,20 +98,38 @@ class Command(BaseCommand):
         if pending:
             self.stdout.write(f"Applying {len(pending)} migration(s) newer than the backup.")
             call_command("migrate", interactive=False, verbosity=0)
-        entries = media.read_manifest(folder / MANIFEST)
-        self.stdout.write(f"Restoring {len(entries)} media files into {settings.MEDIA_ROOT}.")
-        try:
-            problems = media.restore(folder, entries, MEDIA, Path(settings.MEDIA_ROOT))
-        except OSError as exc:
-            raise BackupError(f"Could not write the media files: {exc}.", FAILED) from None
+        if database_only:
+            self.stdout.write(
+                f"The backup holds the database only: its files are verified where they are kept, in "
+                f"{media.storage_words(self._storage)}."
+            )
+            digests = media.read_manifest(folder / DIGESTS)
+            problems = []
+            if snapshot.media_digests("default") != digests:
+                problems.append(f"{DIGESTS}: does not list the files the restored database names, with their SHA-256")
+        else:
+            entries = media.read_manifest(folder / MANIFEST)
+            self.stdout.write(f"Restoring {len(entries)} media files into {settings.MEDIA_ROOT}.")
+            try:
+                problems = media.restore(folder, entries, MEDIA, Path(settings.MEDIA_ROOT))
+            except OSError as exc:
+                raise BackupError(f"Could not write the media files: {exc}.", FAILED) from None
         problems += snapshot.differences(info["counts"], snapshot.counts("default"))
-        problems += self._verify(folder)
+        verified = self._verify(folder)
+        if verified and database_only:
+            # verify_integrity names artifacts and photos; name the stored files that differ too.
+            verified += self._read_storage(lambda: media.check_stored(default_storage, digests, DIGESTS))
+        problems += verified
         if problems:
             raise BackupError(
                 "The restored archive does NOT match the backup:\n"
                 + "\n".join(f"  - {problem}" for problem in problems)
-                + "\nThe database and media root hold what was restored, for inspection; empty both before "
-                "restoring another backup.",
+                + (
+                    "\nThe database holds what was restored, for inspection; empty it before restoring another backup."
+                    if database_only
+                    else "\nThe database and media root hold what was restored, for inspection; empty both before "
+                    "restoring another backup."
+                ),
                 DAMAGED,
             )
         return info
@@ -134,7 +166,7 @@ class Command(BaseCommand):
     def _pending_migrations(self, info: dict) -> set[str]:
         return self._known_migrations() - set(info.get("migrations", []))
 
-    def _refuse_unless_empty(self) -> None:
+    def _refuse_unless_empty(self, *, media_root: bool) -> None:
         database.ensure_reachable()
         if not database.is_empty():
             raise BackupError(
@@ -143,18 +175,18 @@ class Command(BaseCommand):
                 USAGE,
             )
         root = Path(settings.MEDIA_ROOT)
-        if root.is_dir() and media.files_under(root):
+        if media_root and root.is_dir() and media.files_under(root):
             raise BackupError(f"MEDIA_ROOT ({root}) already holds files: restore only into an empty one.", USAGE)
 
-    def _check_files(self, folder: Path, info: dict) -> None:
+    def _check_files(self, folder: Path, info: dict, *, database_only: bool) -> None:
         problems = []
         try:
             tags = media.read_manifest(folder / TAGMANIFEST)
             problems += media.check(folder, tags)
-            for name in (INFO, MANIFEST, info["database"]["file"]):
+            for name in (INFO, DIGESTS if database_only else MANIFEST, info["database"]["file"]):
                 if name not in tags:
                     problems.append(f"{name}: not listed in {TAGMANIFEST}")
-            if not problems:
+            if not problems and not database_only:
                 problems += media.check(folder, media.read_manifest(folder / MANIFEST), complete_under=MEDIA)
         except (OSError, ValueError) as exc:
             problems.append(str(exc))
@@ -169,17 +201,35 @@ class Command(BaseCommand):
         against the backup's head when it has one; its report goes to the output."""
         heads = [folder / HEAD] if (folder / HEAD).is_file() else []
         report = StringIO()
-        try:
-            call_command("verify_integrity", no_record=True, head=heads, stdout=report, stderr=StringIO())
-            status = 0
-        except SystemExit as exc:
-            status = exc.code
-        except CommandError as exc:
-            report.write(f"{exc}\n")
-            status = UNREACHABLE if exc.returncode == UNREACHABLE else DAMAGED
+
+        def verify() -> int:
+            try:
+                call_command("verify_integrity", no_record=True, head=heads, stdout=report, stderr=StringIO())
+                return 0
+            except SystemExit as exc:
+                return exc.code
+            except CommandError as exc:
+                report.write(f"{exc}\n")
+                return UNREACHABLE if exc.returncode == UNREACHABLE else DAMAGED
+
+        status = self._read_storage(verify)
         self.stdout.write(report.getvalue().rstrip("\n"))
         if status == UNREACHABLE:
             raise BackupError("The database went away while the restored archive was being verified.", UNREACHABLE)
         if status:
             return ["verify_integrity did not verify the restored archive (its report is above)"]
         return []
+
+    def _read_storage(self, read):
+        """read(), with the media storage failing to answer (a bucket out of reach, wrong
+        credentials) reported as such rather than as a difference."""
+        try:
+            return read()
+        except Exception as exc:
+            if not media.is_storage_error(exc):
+                raise
+            raise BackupError(
+                f"The media files could not be read from {media.storage_words(self._storage)} ({exc}); the "
+                "database was restored but not verified: empty it and try again once the store answers.",
+                FAILED,
+            ) from None
