@@ -369,6 +369,7 @@ def test_500_page_never_shows_a_traceback():
     assert response.status_code == 500
     html = response.content.decode()
     assert "Server error" in html and "Traceback" not in html
+    assert "css/fonts-korean" in html  # its Hangul drawn with the archive's font, not as boxes
 
 
 def test_404_page_for_any_unknown_address(client):
