@@ -78,16 +78,22 @@ def temporary_database(workdir: Path):
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _manage(args: list[str], env: dict, log: Path) -> None:
-    result = subprocess.run(
+def run_manage(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run a management command of this checkout in `env` (its database and settings);
+    the caller reads its output and exit status."""
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def _manage(args: list[str], env: dict, log: Path) -> None:
+    result = run_manage(env, *args)
     log.write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         raise ServerError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
@@ -129,21 +135,30 @@ class ArchiveInstance:
     def manage(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
         """Run a management command in the server's environment (same database, same
         settings); the caller reads its output and exit status."""
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        return run_manage(self.env, *args, timeout=timeout)
 
     def shell_json(self, script: str):
         """Run `script` in `manage.py shell` and read the JSON its last printed line holds."""
         result = self.manage("shell", "-c", script)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def collect_errors(page) -> list[str]:
+    """The page's script errors and console errors, as they happen (a script or style the
+    Content-Security-Policy refuses shows there). The browser's own request for
+    /favicon.ico is no page's doing and is left out."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "favicon.ico" not in message.location.get("url", "")
+            and errors.append(f"{message.text} {message.location.get('url')}")
+        ),
+    )
+    return errors
 
 
 def _archive_env(database_url: str, workdir: Path, extra_env: dict | None) -> dict:

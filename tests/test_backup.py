@@ -23,7 +23,15 @@ import dj_database_url
 import pytest
 
 from artifacts.backups import DAMAGED, UNREACHABLE, USAGE
-from tests.browser_server import ROOT, _archive_env, _copy_of, _manage, _template, temporary_database
+from tests.browser_server import (
+    ROOT,
+    _archive_env,
+    _copy_of,
+    _manage,
+    _template,
+    run_manage,
+    temporary_database,
+)
 
 WRITER = """
 import os
@@ -45,18 +53,6 @@ while not stop.exists():
 LIST_ACCESSIONS = (
     "from artifacts.models import Artifact; print(*Artifact.objects.values_list('accession_number', flat=True))"
 )
-
-
-def run(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +106,7 @@ def backup(source, workdir):
             time.sleep(0.05)
         assert len(written) >= 3, f"the writer did not start writing: {writer.stderr.read() if writer.poll() else ''}"
         before = set(written)
-        result = run(source, "backup", str(workdir / "backup"))
+        result = run_manage(source, "backup", str(workdir / "backup"))
         during = len(written) - len(before)
     finally:
         stop.touch()
@@ -128,7 +124,7 @@ def restore_into_new_archive(backup_dir: Path, extra: dict):
     stack.callback(shutil.rmtree, home, ignore_errors=True)
     database_url = stack.enter_context(temporary_database(home))
     env = _archive_env(database_url, home, extra)
-    return stack, run(env, "restore", str(backup_dir)), env
+    return stack, run_manage(env, "restore", str(backup_dir)), env
 
 
 def tables(env: dict) -> list[str]:
@@ -162,19 +158,19 @@ def test_backup_taken_during_writes_restores_elsewhere_and_verifies(source, back
         assert result.returncode == 0, result.stdout + result.stderr
         assert "All files, custody chains and the transparency log verified." in result.stdout
         assert "against 1 saved head(s)" in result.stdout
-        restored = set(run(env, "shell", "--no-imports", "-c", LIST_ACCESSIONS).stdout.split())
+        restored = set(run_manage(env, "shell", "--no-imports", "-c", LIST_ACCESSIONS).stdout.split())
         assert before <= restored
         assert len(restored) == info["counts"]["artifacts"]
         # Restoring again over what is now an archive is refused, and changes nothing.
-        again = run(env, "restore", str(folder))
+        again = run_manage(env, "restore", str(folder))
         assert again.returncode == USAGE
         assert "The configured database is not empty" in again.stderr
-        assert set(run(env, "shell", "--no-imports", "-c", LIST_ACCESSIONS).stdout.split()) == restored
+        assert set(run_manage(env, "shell", "--no-imports", "-c", LIST_ACCESSIONS).stdout.split()) == restored
 
 
 def test_a_database_only_backup_restores_beside_the_media_files_in_place(source, backup, workdir):
     folder = workdir / "database-only"
-    result = run(source, "backup", "--database-only", str(folder))
+    result = run_manage(source, "backup", "--database-only", str(folder))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (folder / "media").exists() and not (folder / "manifest-sha256.txt").exists()
     assert json.loads((folder / "backup-info.json").read_text())["storage"] == {
@@ -190,7 +186,7 @@ def test_a_database_only_backup_restores_beside_the_media_files_in_place(source,
 
 def test_backup_refuses_an_existing_folder(source, backup, workdir):
     folder = backup[0]
-    result = run(source, "backup", str(folder))
+    result = run_manage(source, "backup", str(folder))
     assert result.returncode == USAGE
     assert "already exists and is not an empty folder" in result.stderr
     assert "Traceback" not in result.stderr
@@ -268,7 +264,7 @@ def test_an_unreachable_database_is_told_apart(source, backup, workdir):
         pytest.skip("an SQLite file cannot go away the way a server does")
     down = {**source, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/archive"}
     for args in (["backup", str(workdir / "never")], ["restore", str(backup[0])]):
-        result = run(down, *args)
+        result = run_manage(down, *args)
         assert result.returncode == UNREACHABLE, result.stderr
         assert "The database cannot be reached" in result.stderr
         assert "Traceback" not in result.stderr

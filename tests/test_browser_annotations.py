@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.browser_server import archive_instance
+from tests.browser_server import archive_instance, collect_errors
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +53,7 @@ def new_page(browser, **options):
     options.setdefault("viewport", {"width": 1280, "height": 900})
     context = browser.new_context(**options)
     page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and "favicon.ico" not in message.location.get("url", "")
-            and page.errors.append(message.text)
-        ),
-    )
+    page.errors = collect_errors(page)
     return context, page
 
 

@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from tests.browser_server import archive_instance
+from tests.browser_server import archive_instance, collect_errors
 from tests.images import gps_exif, image_bytes
 
 pytestmark = pytest.mark.browser
@@ -144,17 +144,7 @@ def signed_in(browser, admin_site, **options):
     options.setdefault("viewport", {"width": 1280, "height": 900})
     context = browser.new_context(**options)
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # The browser's own request for /favicon.ico is no page's doing.
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and "favicon.ico" not in message.location.get("url", "")
-            and errors.append(f"{message.text} {message.location.get('url')}")
-        ),
-    )
+    errors = collect_errors(page)
     page.goto(admin_site.url + "/admin/login/")
     page.fill("#id_username", "entry-curator")
     page.fill("#id_password", PASSWORD)

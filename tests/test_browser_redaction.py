@@ -4,7 +4,7 @@ public record then shows the copy, with the box black."""
 
 import pytest
 
-from tests.browser_server import archive_instance
+from tests.browser_server import archive_instance, collect_errors
 
 pytestmark = pytest.mark.browser
 
@@ -48,16 +48,7 @@ def site():
 def signed_in(browser, url, **context_options):
     context = browser.new_context(**context_options)
     page = context.new_page()
-    errors = []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and "favicon.ico" not in message.location.get("url", "")
-            and errors.append(f"{message.text} {message.location.get('url')}")
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = collect_errors(page)
     page.goto(url + "/admin/login/")
     page.fill("#id_username", "redact-curator")
     page.fill("#id_password", PASSWORD)

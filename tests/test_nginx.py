@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_server import temporary_database
+from tests.browser_server import run_manage, temporary_database
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = Path("/usr/sbin/nginx")
@@ -105,9 +105,7 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 def _manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_manage(env, *args)
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 

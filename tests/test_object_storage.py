@@ -125,19 +125,24 @@ def s3_endpoint():
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def bucket(s3_endpoint, settings, media_root):
-    """A fresh bucket, made the archive's media storage; yields a boto3 client and its name."""
+def s3_client(endpoint: str):
+    """A client of the test S3 server, with the credentials the archive is given."""
     import boto3
 
-    name = f"archive-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
+    return boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id=CREDENTIALS["ARCHIVE_S3_ACCESS_KEY_ID"],
         aws_secret_access_key=CREDENTIALS["ARCHIVE_S3_SECRET_ACCESS_KEY"],
     )
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings, media_root):
+    """A fresh bucket, made the archive's media storage; yields a boto3 client and its name."""
+    name = f"archive-{uuid.uuid4().hex[:12]}"
+    client = s3_client(s3_endpoint)
     client.create_bucket(Bucket=name)
     environ = {"MEDIA_STORAGE": "s3", "ARCHIVE_S3_BUCKET": name, "ARCHIVE_S3_ENDPOINT_URL": s3_endpoint}
     settings.STORAGES = {**settings.STORAGES, "default": media_storage({**environ, **CREDENTIALS})}
@@ -360,20 +365,12 @@ def archive_on_s3(s3_endpoint, tmp_path_factory):
     """An archive (its own database, run as subprocesses) whose media are in a bucket, with
     photos, custody attachments and a signed head, and a --database-only backup of it;
     yields (the settings shared by both archives, the bucket, the backup folder)."""
-    import boto3
-
     from artifacts.custody import signing
     from tests.browser_server import _archive_env, _copy_of, _manage, _template
 
     workdir = tmp_path_factory.mktemp("s3-archive")
     name = f"archive-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=CREDENTIALS["ARCHIVE_S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=CREDENTIALS["ARCHIVE_S3_SECRET_ACCESS_KEY"],
-    )
+    client = s3_client(s3_endpoint)
     client.create_bucket(Bucket=name)
     signing.make_key_file(workdir / "signing.pem")
     shared = {
@@ -395,20 +392,12 @@ def archive_on_s3(s3_endpoint, tmp_path_factory):
 @contextmanager
 def restore_elsewhere(shared: dict, backup: Path, home: Path):
     """Run `restore` into a new, empty database with the same bucket; yield the result."""
-    from tests.browser_server import _archive_env, temporary_database
+    from tests.browser_server import _archive_env, run_manage, temporary_database
 
     home.mkdir()
     with temporary_database(home) as database_url:
         env = _archive_env(database_url, home, shared)
-        yield subprocess.run(
-            [sys.executable, "manage.py", "restore", str(backup)],
-            cwd=Path(__file__).resolve().parent.parent,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        yield run_manage(env, "restore", str(backup))
 
 
 def test_a_database_only_backup_records_the_bucket_and_every_digest(archive_on_s3):

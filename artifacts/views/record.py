@@ -100,6 +100,10 @@ def _phrase_note(artifact, published: int) -> str:
     ) % {"published": published}
 
 
+def _language_names() -> dict[str, str]:
+    return remember("language-names", lambda: dict(Language.objects.values_list("code", "name")))
+
+
 def _language_name(code: str, names: dict) -> str:
     if not code:
         return ""
@@ -114,7 +118,7 @@ def _language_name(code: str, names: dict) -> str:
 def _texts(artifact) -> list:
     """The artifact's texts, each with the names of its languages for the column headings."""
     texts = list(artifact.texts.all())
-    names = remember("language-names", lambda: dict(Language.objects.values_list("code", "name"))) if texts else {}
+    names = _language_names() if texts else {}
     for text in texts:
         text.original_language_name = _language_name(text.original_language, names)
         text.translation_language_name = _language_name(text.translation_language, names)
@@ -131,7 +135,7 @@ def _annotated_photos(photos, user) -> list:
     and the names of its languages."""
     attach_annotations(photos, user)
     annotated = [photo for photo in photos if photo.visible_annotations]
-    names = remember("language-names", lambda: dict(Language.objects.values_list("code", "name"))) if annotated else {}
+    names = _language_names() if annotated else {}
     for photo in annotated:
         for number, region in enumerate(photo.visible_annotations, start=1):
             x, y, w, h = region.display_xywh
