@@ -71,6 +71,20 @@ def test_unknown_restricted_and_draft_records_are_all_plain_404s(client, researc
     assert client.get(staff_only.get_absolute_url()).status_code == 200
 
 
+def test_a_texts_languages_are_named_in_the_readers_language(client):
+    # Every ISO 639-1 code is in the archive's language list, with its English name; a
+    # Korean or Ukrainian reader still reads the names in their own language.
+    text = TextFactory(label="Letter", original_text="조국", original_language="ko", translation="Motherland")
+    text.translation_language = "en"
+    text.save()
+    address = text.artifact.get_absolute_url()
+    korean = html_of(client.get("/ko" + address))
+    assert "한국어" in between(korean, "Letter", "</article>") and "영어" in between(korean, "Letter", "</article>")
+    ukrainian = html_of(client.get("/uk" + address))
+    block = between(ukrainian, "Letter", "</article>").lower()
+    assert "корейська" in block and "англійська" in block and "english" not in block
+
+
 def test_texts_are_shown_side_by_side_and_unpublished_parts_say_so(client):
     text = TextFactory(
         label="Page dated 31 December",

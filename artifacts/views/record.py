@@ -105,14 +105,15 @@ def _language_names() -> dict[str, str]:
 
 
 def _language_name(code: str, names: dict) -> str:
+    """The language's name in the reader's language where Django knows it; else the name
+    the archive's language list gives (in English: migration 0024 fills it with every ISO
+    639-1 code, so it would otherwise answer "Ukrainian" on a Korean page), else the code."""
     if not code:
         return ""
-    if code in names:
-        return names[code]
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
-        return code
+        return names.get(code, code)
 
 
 def _texts(artifact) -> list:
